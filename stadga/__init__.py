@@ -1,0 +1,3 @@
+"""Stadga: a municipality's IT policy as working software."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,71 @@
+"""Abstract building blocks every governed model is made of (NetBox's pattern: small mixins)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimestampedModel(models.Model):
+    """When a row was created and last changed; who changed it is in the change log."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ArchivableModel(models.Model):
+    """Public records are archived, never deleted: an archived row is hidden, not gone."""
+
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("archived by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class MunicipalityScopedModel(models.Model):
+    """Belongs to exactly one municipality (the tenant); nothing crosses that line."""
+
+    municipality = models.ForeignKey(
+        "organisation.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    def get_additional_data(self) -> dict[str, Any]:
+        """Stored with every change-log entry so an auditor can export one municipality's log."""
+        return {"municipality_id": self.municipality_id}
+
+
+class GovernedModel(MunicipalityScopedModel, TimestampedModel, ArchivableModel):
+    """A municipality's object whose every change is logged and which is archived, not deleted."""
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(
+            f"{type(self).__name__} holds public records and is archived, never deleted."
+        )

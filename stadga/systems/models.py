@@ -1,0 +1,177 @@
+"""The register of the municipality's IT systems (P9.3, P9.1, P5.6)."""
+
+from __future__ import annotations
+
+from auditlog.registry import auditlog
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from stadga.core.models import GovernedModel
+
+from .choices import Aspect, Flag, LifecyclePhase, SystemType
+
+IDENTIFIER_PREFIX = "SYS-"
+
+
+class System(GovernedModel):
+    """An IT system the municipality runs its work on, with its named system owner (P9.3)."""
+
+    identifier = models.CharField(
+        _("system ID"),
+        max_length=40,
+        help_text=_("A stable key, e.g. SYS-0012; used to update the system from an import."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    purpose = models.TextField(_("purpose"), blank=True)
+    board = models.ForeignKey(
+        "organisation.Board",
+        verbose_name=_("board"),
+        on_delete=models.PROTECT,
+        related_name="systems",
+    )
+    department = models.ForeignKey(
+        "organisation.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="systems",
+    )
+    system_owner = models.ForeignKey(
+        "organisation.Person",
+        verbose_name=_("system owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_systems",
+        help_text=_("The named official responsible for the system's security (P9.3)."),
+    )
+    contacts = models.ManyToManyField(
+        "organisation.Person",
+        verbose_name=_("other contacts"),
+        blank=True,
+        related_name="contact_for_systems",
+    )
+    lifecycle_phase = models.CharField(
+        _("lifecycle phase"),
+        max_length=20,
+        choices=LifecyclePhase.choices,
+        default=LifecyclePhase.IN_PRODUCTION,
+    )
+    in_production_from = models.DateField(_("in production from"), null=True, blank=True)
+    phase_out_from = models.DateField(_("phase-out from"), null=True, blank=True)
+    retired_on = models.DateField(_("retired on"), null=True, blank=True)
+    system_type = models.CharField(
+        _("type"), max_length=20, choices=SystemType.choices, default=SystemType.BOUGHT
+    )
+    vendor = models.CharField(_("vendor"), max_length=200, blank=True)
+    user_count = models.PositiveIntegerField(_("number of users"), null=True, blank=True)
+    depends_on = models.ManyToManyField(
+        "self",
+        verbose_name=_("depends on"),
+        symmetrical=False,
+        blank=True,
+        related_name="dependants",
+    )
+    personal_data = models.BooleanField(_("personal data"), default=False)
+    confidentiality = models.PositiveSmallIntegerField(
+        Aspect.CONFIDENTIALITY.label, null=True, blank=True
+    )
+    integrity = models.PositiveSmallIntegerField(Aspect.INTEGRITY.label, null=True, blank=True)
+    availability = models.PositiveSmallIntegerField(
+        Aspect.AVAILABILITY.label, null=True, blank=True
+    )
+    traceability = models.PositiveSmallIntegerField(
+        Aspect.TRACEABILITY.label, null=True, blank=True
+    )
+    classification_justification = models.TextField(_("classification justification"), blank=True)
+    is_public = models.BooleanField(
+        _("public"),
+        default=False,
+        help_text=_("Shown in the public register of IT systems (P7.1)."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("IT system")
+        verbose_name_plural = _("IT systems")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "identifier"], name="system_unique_identifier"
+            ),
+            # P9.3: only a system still being planned may lack a named owner.
+            models.CheckConstraint(
+                condition=Q(system_owner__isnull=False)
+                | Q(lifecycle_phase=LifecyclePhase.PLANNED),
+                name="system_owner_required_unless_planned",
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{a}__isnull": True}) | Q(**{f"{a}__gte": 1}),
+                    name=f"system_{a}_level_positive",
+                )
+                for a in Aspect.values
+            ],
+        ]
+        indexes = [
+            models.Index(fields=["municipality", "archived_at", "name"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "systems:system_detail",
+            kwargs={"municipality": self.municipality.slug, "pk": self.pk},
+        )
+
+    @property
+    def classification(self) -> dict[str, int | None]:
+        return {aspect: getattr(self, aspect) for aspect in Aspect.values}
+
+    @property
+    def is_classified(self) -> bool:
+        return all(level is not None for level in self.classification.values())
+
+    @property
+    def flags(self) -> list[Flag]:
+        """The gaps the register points out on this system."""
+        flags = []
+        if self.system_owner_id is None:
+            flags.append(Flag.NO_OWNER)
+        if not self.is_classified and self.lifecycle_phase != LifecyclePhase.RETIRED:
+            flags.append(Flag.UNCLASSIFIED)
+        if self.system_type == SystemType.IN_HOUSE:
+            flags.append(Flag.IN_HOUSE)
+        return flags
+
+    def clean(self) -> None:
+        errors: dict[str, object] = {}
+        if self.system_owner_id is None and self.lifecycle_phase != LifecyclePhase.PLANNED:
+            errors["system_owner"] = _(
+                "Every system has a named system owner (P9.3); only a planned system may lack one."
+            )
+        if self.municipality_id:
+            for field in ("board", "department", "system_owner"):
+                related = getattr(self, field) if getattr(self, f"{field}_id") else None
+                if related is not None and related.municipality_id != self.municipality_id:
+                    errors[field] = _("It belongs to another municipality.")
+            top = self.municipality.max_consequence_level
+            for aspect in Aspect.values:
+                level = getattr(self, aspect)
+                if level is not None and not 1 <= level <= top:
+                    errors[aspect] = _("Choose a level from 1 to %(top)s.") % {"top": top}
+        if self.department_id and self.board_id and self.department.board_id != self.board_id:
+            errors["department"] = _("The department does not belong to the chosen board.")
+        if self.in_production_from and self.retired_on and self.retired_on < self.in_production_from:
+            errors["retired_on"] = _("A system cannot be retired before it went into production.")
+        if errors:
+            raise ValidationError(errors)
+
+
+auditlog.register(System, m2m_fields={"contacts", "depends_on"})
