@@ -1,7 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from stadga.core import views as core_views
+
 urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("stadga.core.auth_urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("stadga.api.urls")),
+    path("k/<slug:municipality>/", include("stadga.organisation.urls")),
+    path("k/<slug:municipality>/systems/", include("stadga.systems.urls")),
 ]

@@ -139,3 +139,12 @@ class Access:
         return self.keeps_register(system.municipality_id) or (
             system.department_id in self.department_head_of
         )
+
+
+def access_for(request: Any) -> Access:
+    """The user's Access, built once per request (one query for roles, one for people)."""
+    access = getattr(request, "_stadga_access", None)
+    if access is None:
+        access = Access.for_user(getattr(request, "user", None))
+        request._stadga_access = access
+    return access

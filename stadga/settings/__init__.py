@@ -180,3 +180,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+FORMS_URLFIELD_ASSUME_HTTPS = True

@@ -1,0 +1,165 @@
+"""The organisation's pages (P3) and the municipality's start page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from django.db.models import Count, Model, Q
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+
+from stadga.core.services import object_archive, object_restore
+from stadga.core.views import MunicipalityView, Registration
+from stadga.systems.choices import Aspect, LifecyclePhase, SystemType
+from stadga.systems.selectors import system_list
+
+from . import filters, forms, services, tables
+from .access import Access
+from .models import Board, Department, ExternalOrganisation, Municipality, Person, RoleAssignment
+from .selectors import organisation_get, organisation_list
+
+
+def _manages(access: Access, obj: Any) -> bool:
+    return access.manages_organisation(obj.municipality_id)
+
+
+def _registration(
+    model: type[Model],
+    *,
+    create: Callable[..., Any],
+    update: Callable[..., Any],
+    detail_fields: tuple[str, ...],
+    **kwargs: Any,
+) -> Registration:
+    """Organisation objects share their rules: every member reads, the IT coordinator keeps."""
+    name = model._meta.model_name
+    return Registration(
+        model=model,
+        nav_section="organisation",
+        list_queryset=partial(organisation_list, model=model),
+        get_object=partial(organisation_get, model=model),
+        table=getattr(tables, f"{model.__name__}Table"),
+        filterset=getattr(filters, f"{model.__name__}FilterSet"),
+        form=getattr(forms, f"{model.__name__}Form"),
+        create=create,
+        update=lambda obj, data, actor: update(**{name: obj, "data": data, "actor": actor}),
+        archive=lambda obj, actor: object_archive(instance=obj, actor=actor),
+        restore=lambda obj, actor: object_restore(instance=obj, actor=actor),
+        can_create=lambda access, municipality: access.manages_organisation(municipality.pk),
+        can_edit=_manages,
+        can_archive=_manages,
+        detail_fields=detail_fields,
+        **kwargs,
+    )
+
+
+def _board_context(access: Access, board: Board) -> dict[str, Any]:
+    return {
+        "departments": board.departments.filter(archived_at__isnull=True),
+        "systems": system_list(access=access, municipality=board.municipality).filter(board=board),
+    }
+
+
+def _department_context(access: Access, department: Department) -> dict[str, Any]:
+    return {
+        "people": department.people.filter(archived_at__isnull=True),
+        "systems": system_list(access=access, municipality=department.municipality).filter(
+            department=department
+        ),
+    }
+
+
+def _person_context(access: Access, person: Person) -> dict[str, Any]:
+    return {
+        "roles": person.roles.filter(archived_at__isnull=True).select_related(
+            "board", "department", "system"
+        ),
+        "systems": system_list(access=access, municipality=person.municipality).filter(
+            system_owner=person
+        ),
+    }
+
+
+board_views = _registration(
+    Board,
+    create=services.board_create,
+    update=services.board_update,
+    detail_fields=("name", "short_name", "kind"),
+    detail_template="organisation/board_detail.html",
+    detail_context=_board_context,
+)
+department_views = _registration(
+    Department,
+    create=services.department_create,
+    update=services.department_update,
+    detail_fields=("name", "board"),
+    detail_template="organisation/department_detail.html",
+    detail_context=_department_context,
+)
+person_views = _registration(
+    Person,
+    create=services.person_create,
+    update=services.person_update,
+    detail_fields=("name", "title", "email", "phone", "department"),
+    detail_template="organisation/person_detail.html",
+    detail_context=_person_context,
+)
+external_organisation_views = _registration(
+    ExternalOrganisation,
+    create=services.external_organisation_create,
+    update=lambda external_organisation, data, actor: services.external_organisation_update(
+        external_organisation=external_organisation, data=data, actor=actor
+    ),
+    detail_fields=("name", "organisation_number", "responsibilities", "website", "contact"),
+)
+role_assignment_views = _registration(
+    RoleAssignment,
+    create=services.role_assign,
+    update=lambda roleassignment, data, actor: services.role_assignment_update(
+        role_assignment=roleassignment, data=data, actor=actor
+    ),
+    detail_fields=("person", "role", "board", "department", "system"),
+)
+
+
+class OverviewView(MunicipalityView):
+    """The start page: the user's own systems first, then the register's state in figures."""
+
+    nav_section = "start"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        municipality: Municipality = self.municipality
+        visible = system_list(access=self.access, municipality=municipality)
+        unclassified = Q()
+        for aspect in Aspect.values:
+            unclassified |= Q(**{f"{aspect}__isnull": True})
+        figures = visible.aggregate(
+            total=Count("pk"),
+            in_production=Count("pk", filter=Q(lifecycle_phase=LifecyclePhase.IN_PRODUCTION)),
+            without_owner=Count("pk", filter=Q(system_owner__isnull=True)),
+            unclassified=Count(
+                "pk", filter=unclassified & ~Q(lifecycle_phase=LifecyclePhase.RETIRED)
+            ),
+            in_house=Count("pk", filter=Q(system_type=SystemType.IN_HOUSE)),
+            public=Count("pk", filter=Q(is_public=True)),
+        )
+        person_ids = self.access.persons.get(municipality.pk, set())
+        own = visible.filter(
+            Q(system_owner_id__in=person_ids) | Q(pk__in=self.access.system_owner_of)
+        )
+        roles = (
+            RoleAssignment.objects.filter(person_id__in=person_ids, archived_at__isnull=True)
+            .select_related("board", "department", "system")
+        )
+        return TemplateResponse(
+            request,
+            "organisation/overview.html",
+            self.context(
+                figures=figures,
+                own_systems=own,
+                my_roles=[(municipality.role_label(r.role), r.scope_object) for r in roles],
+                keeps_register=self.access.keeps_register(municipality.pk),
+            ),
+        )

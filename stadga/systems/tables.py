@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_tables2 as tables
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from stadga.core.tables import ScopedTable
+
+from .choices import Aspect
+from .models import System
+
+
+class SystemTable(ScopedTable):
+    identifier = tables.Column(verbose_name=_("ID"))
+    name = tables.Column(linkify=True)
+    board = tables.Column(order_by=("board__name",))
+    department = tables.Column(order_by=("department__name",))
+    system_owner = tables.Column(order_by=("system_owner__name",))
+    lifecycle_phase = tables.Column()
+    system_type = tables.Column()
+    classification = tables.Column(
+        verbose_name=_("C/I/A/T"),
+        empty_values=(),
+        order_by=tuple(f"-{a}" for a in Aspect.values),
+        attrs={"th": {"title": _("Confidentiality, integrity, availability, traceability")}},
+    )
+    flags = tables.Column(verbose_name=_("Gaps"), empty_values=(), orderable=False)
+
+    class Meta(ScopedTable.Meta):
+        model = System
+        fields = (
+            "identifier",
+            "name",
+            "board",
+            "department",
+            "system_owner",
+            "lifecycle_phase",
+            "system_type",
+        )
+        sequence = (*fields, "classification", "flags")
+        order_by = ("name",)
+
+    def render_classification(self, record: System) -> str:
+        return " / ".join(
+            "–" if level is None else str(level) for level in record.classification.values()
+        )
+
+    def render_flags(self, record: System) -> Any:
+        return render_to_string("systems/partials/flags.html", {"flags": record.flags})

@@ -1,0 +1,124 @@
+"""factory-boy factories for every governed model. They save directly: they build test data,
+they are not a write path of the product."""
+
+from __future__ import annotations
+
+import factory
+from django.contrib.auth import get_user_model
+
+from stadga.organisation.choices import Role
+from stadga.organisation.models import (
+    Board,
+    Department,
+    ExternalOrganisation,
+    Municipality,
+    Person,
+    RoleAssignment,
+)
+from stadga.organisation.services import DEFAULT_CONSEQUENCE_LEVELS
+from stadga.systems.choices import LifecyclePhase
+from stadga.systems.models import System
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"kommun-{n}")
+    name = factory.Sequence(lambda n: f"Kommun {n}")
+    code = factory.Sequence(lambda n: f"{9000 + n:04d}")
+
+    @factory.post_generation
+    def consequence_levels(obj: Municipality, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            for level, name, description in DEFAULT_CONSEQUENCE_LEVELS:
+                obj.consequence_levels.create(level=level, name=name, description=description)
+
+
+class BoardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Board
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"Nämnd {n}")
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    board = factory.SubFactory(BoardFactory)
+    municipality = factory.SelfAttribute("board.municipality")
+    name = factory.Sequence(lambda n: f"Förvaltning {n}")
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"Person {n}")
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+
+
+class ExternalOrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExternalOrganisation
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"Bolag {n} AB")
+    responsibilities = "Ortsnät"
+
+
+class SystemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = System
+        skip_postgeneration_save = True
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    board = factory.SubFactory(BoardFactory, municipality=factory.SelfAttribute("..municipality"))
+    department = factory.SubFactory(
+        DepartmentFactory,
+        board=factory.SelfAttribute("..board"),
+    )
+    system_owner = factory.SubFactory(
+        PersonFactory, municipality=factory.SelfAttribute("..municipality")
+    )
+    identifier = factory.Sequence(lambda n: f"SYS-{n + 1:04d}")
+    name = factory.Sequence(lambda n: f"System {n}")
+    purpose = "Verksamhetsstöd"
+    lifecycle_phase = LifecyclePhase.IN_PRODUCTION
+    confidentiality = 2
+    integrity = 2
+    availability = 2
+    traceability = 1
+
+
+class RoleAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoleAssignment
+
+    person = factory.SubFactory(PersonFactory)
+    municipality = factory.SelfAttribute("person.municipality")
+    role = Role.IT_COORDINATOR
+
+
+def member(municipality: Municipality, role: str | None = None, **scope: object):
+    """A user linked to a person in `municipality`, holding `role` over `scope` if given."""
+    user = UserFactory()
+    person = PersonFactory(municipality=municipality, user=user, name=f"{user.username} Testsson")
+    if role:
+        RoleAssignmentFactory(person=person, role=role, **scope)
+    return user
