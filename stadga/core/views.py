@@ -173,6 +173,7 @@ class ObjectListView(RegisteredView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         filterset, queryset = self.filtered()
         table = self.registration.table(queryset, municipality=self.municipality)
+        table.caption = self.registration.model._meta.verbose_name_plural
         RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
         context = self.context(
             filter=filterset,
@@ -233,8 +234,11 @@ class ObjectEditView(RegisteredView):
         return obj
 
     def make_form(self, obj: Any, data: Any = None) -> ModelForm:
+        # The form validates a copy: ModelForm writes cleaned values onto its instance, and the
+        # service must see the stored values to know what changed (and log only that).
+        instance = type(obj)._default_manager.get(pk=obj.pk) if obj is not None else None
         return self.registration.form(
-            data, instance=obj, municipality=self.municipality, access=self.access
+            data, instance=instance, municipality=self.municipality, access=self.access
         )
 
     def render(self, form: ModelForm, obj: Any) -> HttpResponse:

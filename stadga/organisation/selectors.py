@@ -21,7 +21,7 @@ _RELATED: dict[type[Model], tuple[str, ...]] = {
     Department: ("municipality", "board"),
     Person: ("municipality", "department", "user"),
     ExternalOrganisation: ("municipality",),
-    RoleAssignment: ("municipality", "person", "board", "department", "system"),
+    RoleAssignment: ("municipality", "person__municipality", "board", "department", "system"),
 }
 
 

@@ -31,10 +31,11 @@ def _registration(
     create: Callable[..., Any],
     update: Callable[..., Any],
     detail_fields: tuple[str, ...],
+    instance_kwarg: str = "",
     **kwargs: Any,
 ) -> Registration:
     """Organisation objects share their rules: every member reads, the IT coordinator keeps."""
-    name = model._meta.model_name
+    name = instance_kwarg or model._meta.model_name
     return Registration(
         model=model,
         nav_section="organisation",
@@ -109,17 +110,15 @@ person_views = _registration(
 external_organisation_views = _registration(
     ExternalOrganisation,
     create=services.external_organisation_create,
-    update=lambda external_organisation, data, actor: services.external_organisation_update(
-        external_organisation=external_organisation, data=data, actor=actor
-    ),
+    update=services.external_organisation_update,
+    instance_kwarg="external_organisation",
     detail_fields=("name", "organisation_number", "responsibilities", "website", "contact"),
 )
 role_assignment_views = _registration(
     RoleAssignment,
     create=services.role_assign,
-    update=lambda roleassignment, data, actor: services.role_assignment_update(
-        role_assignment=roleassignment, data=data, actor=actor
-    ),
+    update=services.role_assignment_update,
+    instance_kwarg="role_assignment",
     detail_fields=("person", "role", "board", "department", "system"),
 )
 
