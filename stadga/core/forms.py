@@ -32,7 +32,7 @@ class ScopedModelForm(forms.ModelForm):
         if self.instance.pk is None:
             self.instance.municipality = municipality
         for field in self.fields.values():
-            if isinstance(field, forms.ModelChoiceField):
+            if isinstance(field, forms.ModelChoiceField) and field.queryset is not None:
                 field.queryset = _scope(field.queryset, municipality)
                 # Keep an archived object that is already chosen, so an edit does not drop it.
                 current = self.initial.get(self._field_name(field))
@@ -58,7 +58,7 @@ class ScopedFilterSet(django_filters.FilterSet):
         self.municipality = municipality
         for f in self.filters.values():
             queryset = f.extra.get("queryset")
-            if queryset is not None and not callable(queryset):
+            if isinstance(queryset, QuerySet):
                 f.extra["queryset"] = _scope(queryset, municipality)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

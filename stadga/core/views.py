@@ -14,8 +14,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Model, QuerySet
-from django.forms import ModelForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -28,6 +33,7 @@ from stadga.organisation.access import Access, access_for
 from stadga.organisation.models import Municipality
 from stadga.organisation.selectors import municipality_get, municipality_list
 
+from .forms import ScopedModelForm
 from .htmx import render_page
 
 PAGE_SIZE = 25
@@ -61,7 +67,7 @@ class MunicipalityView(LoginRequiredMixin, View):
     access: Access
     municipality: Municipality
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.access = access_for(request)
@@ -83,7 +89,7 @@ class Registration:
     get_object: Callable[..., Model]  # (access=, municipality=, pk=) -> object or 404
     table: type[Table]
     filterset: type[FilterSet]
-    form: type[ModelForm]
+    form: type[ScopedModelForm]
     create: Callable[..., Model]  # (municipality=, data=, actor=)
     update: Callable[..., Any]  # (obj, data=, actor=)
     archive: Callable[..., Any]  # (obj, actor=)
@@ -122,7 +128,9 @@ class Registration:
                 name=f"{n}_restore",
             ),
             path(
-                "<int:pk>/history/", ObjectHistoryView.as_view(registration=self), name=f"{n}_history"
+                "<int:pk>/history/",
+                ObjectHistoryView.as_view(registration=self),
+                name=f"{n}_history",
             ),
         ]
 
@@ -130,7 +138,7 @@ class Registration:
 class RegisteredView(MunicipalityView):
     registration: Registration = None  # type: ignore[assignment]
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.nav_section = self.registration.nav_section
         return super().dispatch(request, *args, **kwargs)
 
@@ -158,7 +166,7 @@ class RegisteredView(MunicipalityView):
 
 
 class ObjectListView(RegisteredView):
-    """Search, filter, sort and page through the visible objects; `?archived=1` shows the archive."""
+    """Search, filter, sort and page through the visible objects; `?archived=1`: the archive."""
 
     def filtered(self) -> tuple[FilterSet, QuerySet]:
         archived = self.request.GET.get("archived") == "1"
@@ -233,7 +241,7 @@ class ObjectEditView(RegisteredView):
             raise PermissionDenied
         return obj
 
-    def make_form(self, obj: Any, data: Any = None) -> ModelForm:
+    def make_form(self, obj: Any, data: Any = None) -> ScopedModelForm:
         # The form validates a copy: ModelForm writes cleaned values onto its instance, and the
         # service must see the stored values to know what changed (and log only that).
         instance = type(obj)._default_manager.get(pk=obj.pk) if obj is not None else None
@@ -241,7 +249,7 @@ class ObjectEditView(RegisteredView):
             data, instance=instance, municipality=self.municipality, access=self.access
         )
 
-    def render(self, form: ModelForm, obj: Any) -> HttpResponse:
+    def render(self, form: ScopedModelForm, obj: Any) -> HttpResponse:
         return TemplateResponse(
             self.request,
             self.template,
@@ -253,11 +261,15 @@ class ObjectEditView(RegisteredView):
             status=400 if form.is_bound and form.errors else 200,
         )
 
-    def get(self, request: HttpRequest, *args: Any, pk: int | None = None, **kw: Any) -> HttpResponse:
+    def get(
+        self, request: HttpRequest, *args: Any, pk: int | None = None, **kw: Any
+    ) -> HttpResponse:
         obj = self.setup_object(pk)
         return self.render(self.make_form(obj), obj)
 
-    def post(self, request: HttpRequest, *args: Any, pk: int | None = None, **kw: Any) -> HttpResponse:
+    def post(
+        self, request: HttpRequest, *args: Any, pk: int | None = None, **kw: Any
+    ) -> HttpResponse:
         obj = self.setup_object(pk)
         form = self.make_form(obj, request.POST)
         if form.is_valid():
@@ -313,7 +325,9 @@ class ObjectHistoryView(RegisteredView):
 
     def get(self, request: HttpRequest, *args: Any, pk: int, **kwargs: Any) -> HttpResponse:
         obj = self.get_object(pk)
-        entries = LogEntry.objects.get_for_object(obj).select_related("actor").order_by("-timestamp")
+        entries = (
+            LogEntry.objects.get_for_object(obj).select_related("actor").order_by("-timestamp")
+        )
         return TemplateResponse(
             request, "core/object_history.html", self.context(object=obj, entries=entries)
         )

@@ -37,7 +37,7 @@ class Access:
 
     @classmethod
     def for_user(cls, user: Any) -> Access:
-        from .models import RoleAssignment, Person
+        from .models import Person, RoleAssignment
 
         if user is None or not user.is_authenticated or not user.is_active:
             return cls(user_id=None)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from stadga.core.forms import ScopedModelForm
 
 from .models import Board, Department, ExternalOrganisation, Person, RoleAssignment
@@ -35,7 +33,3 @@ class RoleAssignmentForm(ScopedModelForm):
     class Meta:
         model = RoleAssignment
         fields = ["person", "role", "board", "department", "system"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["system"].queryset = self.fields["system"].queryset.select_related(None)

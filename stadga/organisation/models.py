@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Max, Q
-from django.utils.functional import cached_property
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from stadga.core.models import ArchivableModel, GovernedModel, TimestampedModel
@@ -95,7 +95,7 @@ class ConsequenceLevel(TimestampedModel):
 
 
 class Board(GovernedModel):
-    """A board (nämnd or styrelse): owns business systems, staff competence and an IT plan (P3.3)."""
+    """A board (nämnd, styrelse): owns business systems, staff competence, an IT plan (P3.3)."""
 
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("abbreviation"), max_length=20, blank=True)
@@ -134,9 +134,7 @@ class Department(GovernedModel):
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "name"], name="department_unique_name"
-            ),
+            models.UniqueConstraint(fields=["municipality", "name"], name="department_unique_name"),
         ]
 
     def __str__(self) -> str:
@@ -149,7 +147,11 @@ class Department(GovernedModel):
         )
 
     def clean(self) -> None:
-        if self.board_id and self.municipality_id and self.board.municipality_id != self.municipality_id:
+        if (
+            self.board_id
+            and self.municipality_id
+            and self.board.municipality_id != self.municipality_id
+        ):
             raise ValidationError({"board": _("The board belongs to another municipality.")})
 
 
@@ -199,11 +201,8 @@ class Person(GovernedModel):
         )
 
     def clean(self) -> None:
-        if (
-            self.department_id
-            and self.municipality_id
-            and self.department.municipality_id != self.municipality_id
-        ):
+        department = self.department if self.department_id else None
+        if department is not None and department.municipality_id != self.municipality_id:
             raise ValidationError(
                 {"department": _("The department belongs to another municipality.")}
             )

@@ -24,7 +24,11 @@ DEFAULT_CONSEQUENCE_LEVELS = [
     (1, "Måttlig", "Måttlig skada för verksamheten, enskilda eller samhället."),
     (2, "Betydande", "Betydande skada för verksamheten, enskilda eller samhället."),
     (3, "Allvarlig", "Allvarlig skada för verksamheten, enskilda eller samhället."),
-    (4, "Synnerligen allvarlig", "Synnerligen allvarlig skada för verksamheten, enskilda eller samhället."),
+    (
+        4,
+        "Synnerligen allvarlig",
+        "Synnerligen allvarlig skada för verksamheten, enskilda eller samhället.",
+    ),
 ]
 
 

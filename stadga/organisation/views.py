@@ -45,7 +45,7 @@ def _registration(
         filterset=getattr(filters, f"{model.__name__}FilterSet"),
         form=getattr(forms, f"{model.__name__}Form"),
         create=create,
-        update=lambda obj, data, actor: update(**{name: obj, "data": data, "actor": actor}),
+        update=lambda obj, data, actor: update(**{str(name): obj, "data": data, "actor": actor}),
         archive=lambda obj, actor: object_archive(instance=obj, actor=actor),
         restore=lambda obj, actor: object_restore(instance=obj, actor=actor),
         can_create=lambda access, municipality: access.manages_organisation(municipality.pk),
@@ -148,10 +148,9 @@ class OverviewView(MunicipalityView):
         own = visible.filter(
             Q(system_owner_id__in=person_ids) | Q(pk__in=self.access.system_owner_of)
         )
-        roles = (
-            RoleAssignment.objects.filter(person_id__in=person_ids, archived_at__isnull=True)
-            .select_related("board", "department", "system")
-        )
+        roles = RoleAssignment.objects.filter(
+            person_id__in=person_ids, archived_at__isnull=True
+        ).select_related("board", "department", "system")
         return TemplateResponse(
             request,
             "organisation/overview.html",

@@ -35,9 +35,7 @@ class SystemFilterSet(ScopedFilterSet):
             ("high", _("Some aspect at level 3 or higher")),
         ],
     )
-    flag = django_filters.ChoiceFilter(
-        method="filter_flag", label=_("Gap"), choices=Flag.choices
-    )
+    flag = django_filters.ChoiceFilter(method="filter_flag", label=_("Gap"), choices=Flag.choices)
 
     class Meta:
         model = System

@@ -64,9 +64,10 @@ class SystemForm(ScopedModelForm):
                 required=False,
             )
         if self.instance.pk:
-            self.fields["depends_on"].queryset = self.fields["depends_on"].queryset.exclude(
-                pk=self.instance.pk
-            )
+            depends_on = self.fields["depends_on"]
+            assert isinstance(depends_on, forms.ModelMultipleChoiceField)
+            assert depends_on.queryset is not None
+            depends_on.queryset = depends_on.queryset.exclude(pk=self.instance.pk)
             # P9.3: the department appoints the system owner; a system owner cannot hand the
             # system to someone else or move it to another board.
             if not self.access.can_appoint_owner(self.instance):

@@ -105,8 +105,7 @@ class System(GovernedModel):
             ),
             # P9.3: only a system still being planned may lack a named owner.
             models.CheckConstraint(
-                condition=Q(system_owner__isnull=False)
-                | Q(lifecycle_phase=LifecyclePhase.PLANNED),
+                condition=Q(system_owner__isnull=False) | Q(lifecycle_phase=LifecyclePhase.PLANNED),
                 name="system_owner_required_unless_planned",
             ),
             *[
@@ -166,9 +165,17 @@ class System(GovernedModel):
                 level = getattr(self, aspect)
                 if level is not None and not 1 <= level <= top:
                     errors[aspect] = _("Choose a level from 1 to %(top)s.") % {"top": top}
-        if self.department_id and self.board_id and self.department.board_id != self.board_id:
+        if (
+            self.department is not None
+            and self.board_id
+            and self.department.board_id != self.board_id
+        ):
             errors["department"] = _("The department does not belong to the chosen board.")
-        if self.in_production_from and self.retired_on and self.retired_on < self.in_production_from:
+        if (
+            self.in_production_from
+            and self.retired_on
+            and self.retired_on < self.in_production_from
+        ):
             errors["retired_on"] = _("A system cannot be retired before it went into production.")
         if errors:
             raise ValidationError(errors)

@@ -29,7 +29,7 @@ def _system_context(access: Access, system: System) -> dict[str, Any]:
     levels = {lv.level: lv for lv in system.municipality.consequence_levels.all()}
     return {
         "classification_rows": [
-            (Aspect(aspect).label, levels.get(level) or level)
+            (Aspect(aspect).label, levels.get(level) if level is not None else None)
             for aspect, level in system.classification.items()
         ]
     }
@@ -44,7 +44,9 @@ system_views = Registration(
     filterset=SystemFilterSet,
     form=SystemForm,
     create=services.system_create,
-    update=lambda system, data, actor: services.system_update(system=system, data=data, actor=actor),
+    update=lambda system, data, actor: services.system_update(
+        system=system, data=data, actor=actor
+    ),
     archive=lambda system, actor: services.system_archive(system=system, actor=actor),
     restore=lambda system, actor: services.system_restore(system=system, actor=actor),
     can_create=lambda access, municipality: access.keeps_register(municipality.pk),

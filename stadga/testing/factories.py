@@ -41,7 +41,9 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"{9000 + n:04d}")
 
     @factory.post_generation
-    def consequence_levels(obj: Municipality, create: bool, extracted: object, **kwargs: object) -> None:
+    def consequence_levels(
+        obj: Municipality, create: bool, extracted: object, **kwargs: object
+    ) -> None:
         if create:
             for level, name, description in DEFAULT_CONSEQUENCE_LEVELS:
                 obj.consequence_levels.create(level=level, name=name, description=description)

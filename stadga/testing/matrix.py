@@ -28,7 +28,7 @@ class ViewMatrix:
     member_sees: ClassVar[bool] = True  # may a member without any role read these objects?
     list_rows: ClassVar[tuple[int, int]] = (10, 200)
 
-    # --- to implement -------------------------------------------------------------------------
+    # --- to implement ---
 
     def make(self, municipality: Municipality, **kwargs: Any) -> Any:
         raise NotImplementedError
@@ -43,7 +43,7 @@ class ViewMatrix:
         """Markup that identifies `obj`'s row in the list page: the link to it."""
         return f'href="{obj.get_absolute_url()}"'
 
-    # --- helpers ------------------------------------------------------------------------------
+    # --- helpers ---
 
     @pytest.fixture
     def municipality(self) -> Municipality:
@@ -76,7 +76,7 @@ class ViewMatrix:
             self.url(m, "history", obj.pk),
         ]
 
-    # --- anonymous ------------------------------------------------------------------------------
+    # --- anonymous ---
 
     def test_anonymous_is_sent_to_login(self, client: Any, obj: Any) -> None:
         for url in self.all_urls(obj):
@@ -87,9 +87,11 @@ class ViewMatrix:
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
 
-    # --- another municipality -------------------------------------------------------------------
+    # --- another municipality ---
 
-    def test_other_municipality_gets_404_everywhere(self, client: Any, obj: Any, outsider: Any) -> None:
+    def test_other_municipality_gets_404_everywhere(
+        self, client: Any, obj: Any, outsider: Any
+    ) -> None:
         client.force_login(outsider)
         for url in self.all_urls(obj):
             assert client.get(url).status_code == 404, url
@@ -109,7 +111,7 @@ class ViewMatrix:
         assert client.get(self.url(own, "edit", obj.pk)).status_code == 404
         assert client.get(self.url(own, "history", obj.pk)).status_code == 404
 
-    # --- a member without the role --------------------------------------------------------------
+    # --- a member without the role ---
 
     def test_member_without_role(self, client: Any, obj: Any) -> None:
         m = obj.municipality
@@ -120,12 +122,14 @@ class ViewMatrix:
         expected = 200 if self.member_sees else 404
         assert client.get(self.url(m, pk=obj.pk)).status_code == expected
         assert client.get(self.url(m, "new")).status_code == 403
-        assert client.get(self.url(m, "edit", obj.pk)).status_code == (403 if self.member_sees else 404)
+        assert client.get(self.url(m, "edit", obj.pk)).status_code == (
+            403 if self.member_sees else 404
+        )
         response = client.post(self.url(m, "edit", obj.pk), self.edit_data(obj))
         assert response.status_code in (403, 404)
         assert client.post(self.url(m, "archive", obj.pk)).status_code in (403, 404)
 
-    # --- a reader ----------------------------------------------------------------------------------
+    # --- a reader ---
 
     def test_reader_reads_but_does_not_write(self, client: Any, obj: Any) -> None:
         m = obj.municipality
@@ -140,7 +144,7 @@ class ViewMatrix:
         assert client.post(self.url(m, "edit", obj.pk), self.edit_data(obj)).status_code == 403
         assert client.post(self.url(m, "archive", obj.pk)).status_code == 403
 
-    # --- the keeper --------------------------------------------------------------------------------
+    # --- the keeper ---
 
     def test_keeper_creates(self, client: Any, municipality: Municipality) -> None:
         user = member(municipality, self.keeper_role)
@@ -200,9 +204,11 @@ class ViewMatrix:
         with pytest.raises(PermissionError):
             obj.delete()
 
-    # --- query counts ------------------------------------------------------------------------------
+    # --- query counts ---
 
-    def test_list_query_count_does_not_grow_with_rows(self, client: Any, municipality: Municipality) -> None:
+    def test_list_query_count_does_not_grow_with_rows(
+        self, client: Any, municipality: Municipality
+    ) -> None:
         client.force_login(member(municipality, self.keeper_role))
         counts = []
         made = 0
@@ -216,7 +222,7 @@ class ViewMatrix:
             counts.append(len(queries))
         assert counts[0] == counts[1], counts
 
-    # --- what the subclass may override ---------------------------------------------------------
+    # --- what the subclass may override ---
 
     def edited_values(self) -> dict[str, Any]:
         return {"name": "Ändrat namn"}
