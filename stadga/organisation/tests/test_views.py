@@ -161,9 +161,7 @@ class TestRoleAssignmentRules:
     def test_role_names_are_configurable(self, client: Any) -> None:
         municipality = MunicipalityFactory(role_labels={Role.SYSTEM_OWNER: "Systemägare"})
         system = SystemFactory(municipality=municipality)
-        RoleAssignmentFactory(
-            person=system.system_owner, role=Role.SYSTEM_OWNER, system=system
-        )
+        RoleAssignmentFactory(person=system.system_owner, role=Role.SYSTEM_OWNER, system=system)
         client.force_login(member(municipality, Role.IT_COORDINATOR))
         assert "Systemägare" in client.get(f"/k/{municipality.slug}/roles/").content.decode()
 
@@ -201,3 +199,14 @@ def test_healthz(client: Any) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+@pytest.mark.django_db
+def test_swedish_by_default_english_when_chosen(client: Any) -> None:
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "sv"
+    assert '<html lang="sv">' in response.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    response = client.get("/accounts/login/")
+    assert response["Content-Language"] == "en"
+    assert "Log in to Stadga" in response.content.decode()

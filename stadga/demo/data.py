@@ -1,0 +1,1071 @@
+"""The demo municipality as plain data: a fictional Karlsborg of about 7,000 inhabitants.
+
+Everything here is invented. The boards and departments are those a Swedish municipality of that
+size has; the people, e-mail addresses (under the reserved `.example` top-level domain) and vendors
+are fictional. The only real names are the two companies the 2006 IT policy itself names (P3.11).
+
+The data holds a few deliberate gaps so that the register has something to point out:
+
+- a planned system that has no system owner yet (P9.3 allows that only while it is planned),
+- systems that are not classified, or only partly (P9.1),
+- an in-house development, which the policy does not allow (P5.6),
+- two systems for the same job: the school's own device management beside the municipality's (P4.1).
+
+Objects refer to each other by name (boards, departments, people) or by system ID; the loader
+resolves the references and fails loudly on one that does not exist.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from stadga.organisation.choices import BoardKind, Role
+from stadga.systems.choices import LifecyclePhase, SystemType
+
+MUNICIPALITY_SLUG = "karlsborg"
+MUNICIPALITY_NAME = "Karlsborgs kommun"
+MUNICIPALITY_CODE = "1446"  # Statistics Sweden's code for Karlsborg
+EMAIL_DOMAIN = "karlsborg.example"  # RFC 2606: .example is reserved, never a real address
+
+# The 2006 policy calls the system owner "systemansvarig" (P9.3); the municipality keeps its word.
+ROLE_LABELS = {Role.SYSTEM_OWNER.value: "Systemansvarig"}
+
+
+@dataclass(frozen=True)
+class BoardData:
+    name: str
+    short_name: str
+    kind: str = BoardKind.BOARD
+
+
+@dataclass(frozen=True)
+class DepartmentData:
+    name: str
+    board: str
+
+
+@dataclass(frozen=True)
+class PersonData:
+    name: str
+    title: str
+    department: str | None = None
+    # A demo login (see stadga.demo.DEMO_ACCOUNTS); most people have none.
+    username: str | None = None
+    phone: str = ""
+
+    @property
+    def email(self) -> str:
+        return email_for(self.name)
+
+
+@dataclass(frozen=True)
+class ExternalOrganisationData:
+    name: str
+    responsibilities: str
+    contact: str = ""
+
+
+@dataclass(frozen=True)
+class RoleData:
+    person: str
+    role: str
+    board: str | None = None
+    department: str | None = None
+
+
+@dataclass(frozen=True)
+class SystemData:
+    identifier: str
+    name: str
+    purpose: str
+    board: str
+    department: str | None
+    system_owner: str | None
+    system_type: str
+    vendor: str
+    user_count: int | None
+    personal_data: bool
+    # (confidentiality, integrity, availability, traceability) on the four-step KLASSA scale;
+    # None where the system is not (yet) classified.
+    classification: tuple[int | None, int | None, int | None, int | None]
+    justification: str = ""
+    is_public: bool = True
+    lifecycle_phase: str = LifecyclePhase.IN_PRODUCTION
+    in_production_from: date | None = None
+    phase_out_from: date | None = None
+    retired_on: date | None = None
+    depends_on: tuple[str, ...] = ()
+    contacts: tuple[str, ...] = ()
+    notes: str = ""
+
+
+def email_for(name: str) -> str:
+    """förnamn.efternamn@karlsborg.example, folded to ASCII as municipal addresses are."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return f"{folded.lower().replace(' ', '.')}@{EMAIL_DOMAIN}"
+
+
+# --- Boards (nämnder och styrelser) ----------------------------------------------------------
+
+KS = "Kommunstyrelsen"
+BUN = "Barn- och utbildningsnämnden"
+SN = "Socialnämnden"
+SBN = "Samhällsbyggnadsnämnden"
+KFN = "Kultur- och fritidsnämnden"
+VN = "Valnämnden"
+OFN = "Överförmyndarnämnden"
+KEAB = "Styrelsen för Karlsborgs Energi AB"
+
+BOARDS: list[BoardData] = [
+    BoardData(KS, "KS", BoardKind.EXECUTIVE_BOARD),  # P3.1, P9.2
+    BoardData(BUN, "BUN"),
+    BoardData(SN, "SN"),
+    BoardData(SBN, "SBN"),
+    BoardData(KFN, "KFN"),
+    BoardData(VN, "VN"),
+    BoardData(OFN, "ÖFN"),
+    # The municipally owned energy company, which also builds the local network (P3.11).
+    BoardData(KEAB, "KEAB", BoardKind.COMPANY_BOARD),
+]
+
+# --- Departments (förvaltningar) ---------------------------------------------------------------
+# Valnämnden and Överförmyndarnämnden have no department of their own: the central office's
+# secretariat serves them, as in most small municipalities.
+
+KLK = "Kommunledningskontoret"  # houses the IT department (P3.2, P3.8, P3.9)
+TF = "Tekniska förvaltningen"  # passive network equipment in the premises (P3.6, P3.7)
+BUF = "Barn- och utbildningsförvaltningen"
+SOC = "Socialförvaltningen"
+SBF = "Samhällsbyggnadsförvaltningen"
+KFF = "Kultur- och fritidsförvaltningen"
+
+DEPARTMENTS: list[DepartmentData] = [
+    DepartmentData(KLK, KS),
+    DepartmentData(TF, KS),
+    DepartmentData(BUF, BUN),
+    DepartmentData(SOC, SN),
+    DepartmentData(SBF, SBN),
+    DepartmentData(KFF, KFN),
+]
+
+# --- People ------------------------------------------------------------------------------------
+# Phone numbers are from the series the Swedish Post and Telecom Authority reserves for fiction
+# (070-174 06 05 – 070-174 06 99).
+
+IT_COORDINATOR = "Johan Bergström"
+IT_TECHNICIAN = "Sara Nilsson"
+FINANCE_MANAGER = "Per Holmgren"
+HR_MANAGER = "Maria Eklund"
+CLERK = "Lars Johansson"
+REGISTRAR = "Eva Sandberg"
+COMMUNICATIONS = "Linnea Strand"
+GUARDIANSHIP_OFFICER = "Åsa Lindgren"
+PROPERTY_MANAGER = "Kent Gustafsson"
+ICT_COORDINATOR = "Oskar Lund"
+PRESCHOOL_COORDINATOR = "Ingrid Persson"
+PUPIL_HEALTH_HEAD = "Karin Holm"
+SOCIAL_SYSTEMS = "Anders Wikström"
+MEDICAL_NURSE = "Elin Sjöberg"
+HOME_CARE_HEAD = "Tomas Ek"
+TRANSPORT_OFFICER = "Marie Bengtsson"
+GIS_ENGINEER = "Fredrik Månsson"
+BUILDING_OFFICER = "Sofia Berg"
+ENVIRONMENT_INSPECTOR = "Nils Åberg"
+LIBRARIAN = "Gunnel Ström"
+LEISURE_OFFICER = "Patrik Öberg"
+
+PEOPLE: list[PersonData] = [
+    # Kommunledningskontoret
+    PersonData("Annika Lindqvist", "Kommundirektör", KLK),
+    PersonData(IT_COORDINATOR, "IT-samordnare", KLK, "it.samordnare", "070-174 06 10"),
+    PersonData(IT_TECHNICIAN, "IT-tekniker", KLK, "it.tekniker", "070-174 06 11"),
+    PersonData(FINANCE_MANAGER, "Ekonomichef", KLK, "ekonomichef"),
+    PersonData("Henrik Sjögren", "Controller", KLK),
+    PersonData(HR_MANAGER, "HR-chef", KLK),
+    PersonData("Emma Rask", "Lönehandläggare", KLK),
+    PersonData(CLERK, "Kanslichef", KLK),
+    PersonData(REGISTRAR, "Registrator och arkivarie", KLK),
+    PersonData(COMMUNICATIONS, "Kommunikatör och webbredaktör", KLK),
+    PersonData(GUARDIANSHIP_OFFICER, "Handläggare, överförmyndarverksamheten", KLK),
+    # Tekniska förvaltningen
+    PersonData("Mikael Andersson", "Teknisk chef", TF),
+    PersonData(PROPERTY_MANAGER, "Fastighetsförvaltare", TF),
+    PersonData("Jenny Sundberg", "Administratör", TF, "medarbetare"),
+    # Barn- och utbildningsförvaltningen
+    PersonData("Helena Karlsson", "Skolchef och förvaltningschef", BUF),
+    PersonData(ICT_COORDINATOR, "IKT-samordnare, skolan", BUF),
+    PersonData(PRESCHOOL_COORDINATOR, "Förskolesamordnare", BUF),
+    PersonData(PUPIL_HEALTH_HEAD, "Verksamhetschef elevhälsan", BUF),
+    # Socialförvaltningen
+    PersonData("Birgitta Forsberg", "Socialchef", SOC, "socialchef"),
+    PersonData(SOCIAL_SYSTEMS, "Systemförvaltare, socialtjänsten", SOC),
+    PersonData(MEDICAL_NURSE, "Medicinskt ansvarig sjuksköterska (MAS)", SOC),
+    PersonData(HOME_CARE_HEAD, "Enhetschef hemtjänst", SOC),
+    PersonData(TRANSPORT_OFFICER, "Färdtjänsthandläggare", SOC),
+    # Samhällsbyggnadsförvaltningen
+    PersonData("Jonas Hedlund", "Samhällsbyggnadschef", SBF),
+    PersonData(GIS_ENGINEER, "GIS-ingenjör", SBF),
+    PersonData(BUILDING_OFFICER, "Bygglovshandläggare", SBF),
+    PersonData(ENVIRONMENT_INSPECTOR, "Miljö- och hälsoskyddsinspektör", SBF),
+    # Kultur- och fritidsförvaltningen
+    PersonData("Ulrika Dahl", "Kultur- och fritidschef", KFF),
+    PersonData(LIBRARIAN, "Bibliotekschef", KFF),
+    PersonData(LEISURE_OFFICER, "Fritidskonsulent", KFF),
+    # Elected representatives and the auditor belong to no department.
+    PersonData("Lennart Svensson", "Kommunstyrelsens ordförande", None, "ks.ordforande"),
+    PersonData("Peter Lundgren", "Barn- och utbildningsnämndens ordförande"),
+    PersonData("Camilla Nordin", "Ledamot, barn- och utbildningsnämnden", None, "bun.ledamot"),
+    PersonData("Gösta Lindberg", "Socialnämndens ordförande"),
+    PersonData("Ann-Britt Axelsson", "Samhällsbyggnadsnämndens ordförande"),
+    PersonData("Roger Blom", "Kultur- och fritidsnämndens ordförande"),
+    PersonData("Margareta Hellström", "Valnämndens ordförande"),
+    PersonData("Bo Engström", "Överförmyndarnämndens ordförande"),
+    PersonData("Stefan Carlsson", "Styrelseordförande, Karlsborgs Energi AB"),
+    PersonData("Kerstin Wallin", "Förtroendevald revisor", None, "revisor"),
+]
+
+# --- External organisations (P3.11, P8) ----------------------------------------------------------
+# The first two are named in the policy; the others are invented. No organisation numbers or
+# websites: they would point at real companies.
+
+EXTERNAL_ORGANISATIONS: list[ExternalOrganisationData] = [
+    ExternalOrganisationData(
+        "Bredband Östra Skaraborg AB",
+        "Utveckling och utbyggnad av det ortssammanbindande nätet mellan kommunens tätorter "
+        "(IT-policyn avsnitt 3).",
+    ),
+    ExternalOrganisationData(
+        "Karlsborgs Energi AB",
+        "Utveckling och utbyggnad av kommunens ortsnät (IT-policyn avsnitt 3). Kommunägt bolag.",
+    ),
+    ExternalOrganisationData(
+        "IT-samverkan Östra Skaraborg",
+        "Samverkan mellan grannkommunerna om upphandling, drift och informationssäkerhet; "
+        "samordningsfrågor inför nya system stäms av här (IT-policyn avsnitt 8).",
+        "Samordnare för IT-samverkan",
+    ),
+    ExternalOrganisationData(
+        "Vätterbygdens Larmcentral AB",
+        "Tar emot och vidarebefordrar trygghetslarm dygnet runt på uppdrag av socialnämnden.",
+        "Larmcentralens driftansvarige",
+    ),
+]
+
+# --- Role assignments ---------------------------------------------------------------------------
+# System owners are named on each system (System.system_owner, P9.3) and need no assignment here.
+
+ROLES: list[RoleData] = [
+    RoleData(IT_COORDINATOR, Role.IT_COORDINATOR),  # P3.2, P3.12, P9.4
+    RoleData(IT_TECHNICIAN, Role.IT_TECHNICIAN),  # P3.2
+    RoleData("Lennart Svensson", Role.EXECUTIVE_BOARD_READER),  # P3.1, P9.2
+    RoleData("Kerstin Wallin", Role.AUDITOR),
+    RoleData(FINANCE_MANAGER, Role.EMPLOYEE),
+    RoleData("Jenny Sundberg", Role.EMPLOYEE),
+    # Every department head receives shortfall notices (P9.6) and appoints system owners (P9.3).
+    RoleData("Annika Lindqvist", Role.DEPARTMENT_HEAD, department=KLK),
+    RoleData("Mikael Andersson", Role.DEPARTMENT_HEAD, department=TF),
+    RoleData("Helena Karlsson", Role.DEPARTMENT_HEAD, department=BUF),
+    RoleData("Birgitta Forsberg", Role.DEPARTMENT_HEAD, department=SOC),
+    RoleData("Jonas Hedlund", Role.DEPARTMENT_HEAD, department=SBF),
+    RoleData("Ulrika Dahl", Role.DEPARTMENT_HEAD, department=KFF),
+    # A member on every board: each board answers for its systems and IT plan (P3.3, P3.4, P9.2).
+    RoleData("Lennart Svensson", Role.BOARD_MEMBER, board=KS),
+    RoleData("Peter Lundgren", Role.BOARD_MEMBER, board=BUN),
+    RoleData("Camilla Nordin", Role.BOARD_MEMBER, board=BUN),
+    RoleData("Gösta Lindberg", Role.BOARD_MEMBER, board=SN),
+    RoleData("Ann-Britt Axelsson", Role.BOARD_MEMBER, board=SBN),
+    RoleData("Roger Blom", Role.BOARD_MEMBER, board=KFN),
+    RoleData("Margareta Hellström", Role.BOARD_MEMBER, board=VN),
+    RoleData("Bo Engström", Role.BOARD_MEMBER, board=OFN),
+    RoleData("Stefan Carlsson", Role.BOARD_MEMBER, board=KEAB),
+]
+
+# --- IT systems ---------------------------------------------------------------------------------
+
+BOUGHT = SystemType.BOUGHT
+SAAS = SystemType.SAAS
+
+NETWORK = "SYS-0001"
+DIRECTORY = "SYS-0002"
+SERVERS = "SYS-0004"
+FINANCE = "SYS-0011"
+HR = "SYS-0015"
+CASES = "SYS-0017"
+WEBSITE = "SYS-0020"
+E_SERVICES = "SYS-0022"
+SOCIAL_RECORDS = "SYS-0031"
+HEALTH_RECORDS = "SYS-0032"
+GIS = "SYS-0037"
+
+# Most systems need the network and a login from the directory to work at all.
+PLATFORM = (NETWORK, DIRECTORY)
+
+SYSTEMS: list[SystemData] = [
+    # -- The technical platform: the IT coordinator answers for its security (P9.4, P3.8). --
+    SystemData(
+        NETWORK,
+        "Kommunnätet (aktiv nätutrustning och trådlöst nät)",
+        "Switchar, routrar och trådlöst nät som förbinder kommunens lokaler och ansluter dem "
+        "till ortsnätet och det ortssammanbindande nätet.",
+        KS,
+        KLK,
+        IT_COORDINATOR,
+        BOUGHT,
+        "Vätternät Kommunikation AB",
+        None,
+        False,
+        (2, 3, 4, 2),
+        "Avbrott stoppar i stort sett all verksamhet, även larm och vård, därför högsta nivå "
+        "för tillgänglighet. Konfigurationen är skyddsvärd men innehåller inga personuppgifter.",
+        is_public=False,
+        in_production_from=date(2009, 3, 1),
+        contacts=(IT_TECHNICIAN,),
+        notes="Passiv utrustning (kablage) i lokalerna ägs av tekniska förvaltningen (P3.6). "
+        "Ortsnät: Karlsborgs Energi AB; ortssammanbindande nät: Bredband Östra Skaraborg AB.",
+    ),
+    SystemData(
+        DIRECTORY,
+        "Katalogtjänst och inloggning (Active Directory)",
+        "Användarkonton, grupper och behörigheter för anställda och elever; gemensam inloggning "
+        "till kommunens system.",
+        KS,
+        KLK,
+        IT_COORDINATOR,
+        BOUGHT,
+        "Standardprodukt för katalogtjänst",
+        1450,
+        True,
+        (3, 4, 4, 3),
+        "Den som tar över katalogtjänsten kommer åt allt. Felaktiga behörigheter ger obehörig "
+        "åtkomst till sekretessuppgifter; avbrott stoppar inloggning i alla system.",
+        is_public=False,
+        in_production_from=date(2008, 8, 1),
+        depends_on=(NETWORK,),
+        contacts=(IT_TECHNICIAN,),
+    ),
+    SystemData(
+        "SYS-0003",
+        "Brandvägg och fjärråtkomst",
+        "Skyddar kommunnätet mot internet och ger anställda säker fjärråtkomst.",
+        KS,
+        KLK,
+        IT_COORDINATOR,
+        BOUGHT,
+        "Skärgårdens Säkerhetsteknik AB",
+        None,
+        False,
+        (3, 4, 4, 3),
+        "Regelverket beskriver nätets skydd och får inte bli känt; fel i reglerna eller avbrott "
+        "påverkar all extern kommunikation.",
+        is_public=False,
+        in_production_from=date(2019, 5, 1),
+        depends_on=(NETWORK,),
+    ),
+    SystemData(
+        SERVERS,
+        "Serverplattform och virtualisering",
+        "Servrar och lagring i kommunens serverhall där de lokalt installerade systemen körs.",
+        KS,
+        KLK,
+        IT_TECHNICIAN,
+        BOUGHT,
+        "Standardprodukt för virtualisering",
+        None,
+        True,
+        (3, 4, 4, 3),
+        "Bär ekonomi-, personal- och socialtjänstens system och ärver därmed deras skyddsbehov.",
+        is_public=False,
+        in_production_from=date(2016, 10, 1),
+        depends_on=PLATFORM,
+        contacts=(IT_COORDINATOR,),
+    ),
+    SystemData(
+        "SYS-0005",
+        "Säkerhetskopiering",
+        "Säkerhetskopior av servrar och verksamhetsdata, med kopia på annan ort.",
+        KS,
+        KLK,
+        IT_TECHNICIAN,
+        BOUGHT,
+        "Nordvakt Backup AB",
+        None,
+        True,
+        (4, 3, 3, 2),
+        "Innehåller kopior av all information, även sekretessuppgifter om enskilda; "
+        "återläsningsförmågan avgör hur snabbt verksamheten kommer igång efter ett haveri.",
+        is_public=False,
+        in_production_from=date(2018, 1, 15),
+        depends_on=(NETWORK, DIRECTORY, SERVERS),
+        contacts=(IT_COORDINATOR,),
+    ),
+    SystemData(
+        "SYS-0006",
+        "E-post och kalender",
+        "E-post, kalender och delade funktionsbrevlådor för anställda och förtroendevalda.",
+        KS,
+        KLK,
+        IT_TECHNICIAN,
+        SAAS,
+        "Molnkontor Norden AB",
+        780,
+        True,
+        (3, 2, 3, 2),
+        "E-post kan innehålla känsliga personuppgifter och sekretessuppgifter trots rutinen "
+        "att sådant inte ska skickas okrypterat.",
+        in_production_from=date(2021, 2, 1),
+        depends_on=PLATFORM,
+    ),
+    SystemData(
+        "SYS-0007",
+        "Kommunikationsplattform (chatt och videomöten)",
+        "Chatt, videomöten och samarbetsytor för arbetsgrupper.",
+        KS,
+        KLK,
+        IT_TECHNICIAN,
+        SAAS,
+        "Molnkontor Norden AB",
+        640,
+        True,
+        (2, 2, 2, 2),
+        "Används inte för sekretessuppgifter; ett avbrott försvårar men stoppar inte arbetet.",
+        in_production_from=date(2020, 4, 1),
+        depends_on=(DIRECTORY,),
+    ),
+    SystemData(
+        "SYS-0008",
+        "Mobilhantering (MDM)",
+        "Central hantering av mobiler och surfplattor: inställningar, appar, spärr vid förlust.",
+        KS,
+        KLK,
+        IT_TECHNICIAN,
+        SAAS,
+        "Enhetsstyrning Sverige AB",
+        520,
+        True,
+        (2, 3, 2, 3),
+        "Styr säkerhetsinställningarna på enheter som når verksamhetssystemen.",
+        is_public=False,
+        in_production_from=date(2022, 9, 1),
+        depends_on=(DIRECTORY,),
+    ),
+    SystemData(
+        "SYS-0009",
+        "Utskriftshantering",
+        "Gemensamma skrivare med säker utskrift via passerkort.",
+        KS,
+        KLK,
+        IT_TECHNICIAN,
+        BOUGHT,
+        "Kontorsteknik i Skaraborg AB",
+        700,
+        False,
+        (2, 1, 2, 1),
+        "Säker utskrift hindrar att utskrivna handlingar blir liggande; avbrott är hanterbart.",
+        in_production_from=date(2017, 6, 1),
+        depends_on=PLATFORM,
+    ),
+    SystemData(
+        "SYS-0010",
+        "Telefoni och växel",
+        "Kommunens växel, mobiltelefoni och svarsgrupper för kontaktcenter.",
+        KS,
+        KLK,
+        CLERK,
+        SAAS,
+        "Telekom Mellansverige AB",
+        720,
+        True,
+        (2, 2, 3, 2),
+        "Medborgarnas väg in till kommunen; avbrott drabbar service och larmkedjor.",
+        in_production_from=date(2020, 11, 1),
+        depends_on=(NETWORK,),
+    ),
+    # -- Cross-departmental business systems, financed and managed centrally (P3.9, P6.3). --
+    SystemData(
+        FINANCE,
+        "Ekonomisystem",
+        "Redovisning, budget, kund- och leverantörsreskontra för hela kommunen.",
+        KS,
+        KLK,
+        FINANCE_MANAGER,
+        BOUGHT,
+        "Norrsken Ekonomi AB",
+        110,
+        True,
+        (2, 4, 3, 3),
+        "Redovisningen måste vara korrekt och spårbar enligt lagen om kommunal bokföring; "
+        "ett avbrott vid bokslut eller utbetalning är allvarligt.",
+        in_production_from=date(2012, 1, 1),
+        depends_on=(*PLATFORM, SERVERS),
+        contacts=("Henrik Sjögren", IT_TECHNICIAN),
+        notes="Förvaltningsövergripande; grundutbildning ges av kommunledningskontoret (P3.9).",
+    ),
+    SystemData(
+        "SYS-0012",
+        "Leverantörsfakturor och e-handel",
+        "Skanning, attest och betalning av leverantörsfakturor; beställningar via e-handel.",
+        KS,
+        KLK,
+        FINANCE_MANAGER,
+        SAAS,
+        "Norrsken Ekonomi AB",
+        260,
+        True,
+        (2, 4, 3, 3),
+        "Felaktig attest eller betalning leder till ekonomisk skada; varje attest ska gå att "
+        "spåra till en person.",
+        in_production_from=date(2015, 9, 1),
+        depends_on=(FINANCE, DIRECTORY),
+    ),
+    SystemData(
+        "SYS-0013",
+        "Upphandlingsverktyg",
+        "Annonsering av upphandlingar, anbudsmottagning och avtalsdatabas.",
+        KS,
+        KLK,
+        FINANCE_MANAGER,
+        SAAS,
+        "Anbudstorget Sverige AB",
+        25,
+        True,
+        (3, 3, 2, 3),
+        "Anbud omfattas av upphandlingssekretess tills tilldelningsbeslut fattats.",
+        in_production_from=date(2019, 3, 1),
+    ),
+    SystemData(
+        "SYS-0014",
+        "Beslutsstöd och verksamhetsuppföljning",
+        "Sammanställer ekonomi-, personal- och verksamhetsdata till rapporter för nämnder "
+        "och chefsgruppen.",
+        KS,
+        KLK,
+        FINANCE_MANAGER,
+        SAAS,
+        "Insiktsdata Norden AB",
+        None,
+        False,
+        (2, 3, 2, 2),
+        "Hämtar aggregerade uppgifter; felaktiga siffror kan leda till felaktiga beslut.",
+        lifecycle_phase=LifecyclePhase.PLANNED,
+        depends_on=(FINANCE, HR),
+        contacts=("Henrik Sjögren",),
+        notes="Upphandling pågår. Intresset för samordning har stämts av med grannkommunerna "
+        "inom IT-samverkan Östra Skaraborg (P8.2).",
+    ),
+    SystemData(
+        HR,
+        "Personal- och lönesystem",
+        "Anställningar, lön, frånvaro och pension för kommunens anställda.",
+        KS,
+        KLK,
+        HR_MANAGER,
+        BOUGHT,
+        "Fjällvind HR-system AB",
+        95,
+        True,
+        (3, 4, 3, 3),
+        "Innehåller personnummer, löne- och hälsouppgifter; fel i lönen drabbar enskilda direkt.",
+        in_production_from=date(2013, 1, 1),
+        depends_on=(*PLATFORM, SERVERS),
+        contacts=("Emma Rask",),
+        notes="Förvaltningsövergripande; grundutbildning ges av kommunledningskontoret (P3.9).",
+    ),
+    SystemData(
+        "SYS-0016",
+        "Digitala lönespecifikationer och självservice",
+        "Anställda ser lönespecifikationer, rapporterar frånvaro och söker ledighet.",
+        KS,
+        KLK,
+        HR_MANAGER,
+        SAAS,
+        "Fjällvind HR-system AB",
+        760,
+        True,
+        (3, 3, 2, 3),
+        "Varje anställd ser sina egna löneuppgifter; fel behörighet röjer andras.",
+        in_production_from=date(2018, 4, 1),
+        depends_on=(HR, DIRECTORY),
+    ),
+    SystemData(
+        CASES,
+        "Ärendehantering och diarium",
+        "Registrering av allmänna handlingar, ärenden och beslut för alla nämnder.",
+        KS,
+        KLK,
+        REGISTRAR,
+        BOUGHT,
+        "Dokumenta Kommunsystem AB",
+        140,
+        True,
+        (3, 4, 3, 4),
+        "Diariet visar vilka allmänna handlingar som finns (tryckfrihetsförordningen); "
+        "sekretessmarkerade handlingar får inte röjas och registreringen måste vara spårbar.",
+        in_production_from=date(2022, 1, 1),
+        depends_on=(*PLATFORM, SERVERS),
+        contacts=(CLERK,),
+    ),
+    SystemData(
+        "SYS-0018",
+        "E-arkiv",
+        "Långtidsbevarande av elektroniska handlingar som levererats från verksamhetssystemen.",
+        KS,
+        KLK,
+        REGISTRAR,
+        SAAS,
+        "Arkivtjänst Väst AB",
+        15,
+        True,
+        (3, 4, 2, 4),
+        "Arkivet ska vara autentiskt och oförändrat för all framtid; innehåller "
+        "sekretessuppgifter från flera nämnder.",
+        in_production_from=date(2023, 6, 1),
+        depends_on=(CASES, HR, DIRECTORY),
+        notes="Leveranser från ärendehantering och personalsystem; socialtjänsten planeras.",
+    ),
+    SystemData(
+        "SYS-0019",
+        "Politikerportal (digitala möteshandlingar)",
+        "Kallelser och möteshandlingar till förtroendevalda på läsplatta.",
+        KS,
+        KLK,
+        CLERK,
+        SAAS,
+        "Dokumenta Kommunsystem AB",
+        85,
+        True,
+        (2, 3, 2, 2),
+        "Handlingarna är oftast offentliga men kan innehålla sekretessbelagda bilagor.",
+        in_production_from=date(2017, 1, 1),
+        depends_on=(CASES,),
+    ),
+    SystemData(
+        WEBSITE,
+        "Kommunens webbplats",
+        "Samhällsinformation, nyheter och kontaktuppgifter till förtroendevalda och tjänstemän.",
+        KS,
+        KLK,
+        COMMUNICATIONS,
+        SAAS,
+        "Webbyrån Vättern AB",
+        30,
+        False,
+        (1, 3, 3, 2),
+        "Informationen är offentlig men måste vara riktig och nåbar, särskilt vid kris (P7.1).",
+        in_production_from=date(2020, 9, 1),
+        notes="Ska uppfylla lagen om tillgänglighet till digital offentlig service (P7.1).",
+    ),
+    SystemData(
+        "SYS-0021",
+        "Intranät",
+        "Intern information, rutiner och styrdokument för anställda.",
+        KS,
+        KLK,
+        COMMUNICATIONS,
+        SAAS,
+        "Webbyrån Vättern AB",
+        700,
+        False,
+        (2, 2, 2, 1),
+        "Intern information utan sekretess; rutiner måste vara aktuella.",
+        in_production_from=date(2021, 3, 1),
+        depends_on=(DIRECTORY,),
+    ),
+    SystemData(
+        E_SERVICES,
+        "E-tjänsteplattform",
+        "Digitala ansökningar och anmälningar från invånare, med inloggning via e-legitimation.",
+        KS,
+        KLK,
+        COMMUNICATIONS,
+        SAAS,
+        "Medborgartjänst Digital AB",
+        60,
+        True,
+        (3, 3, 3, 3),
+        "Ansökningar kan innehålla känsliga personuppgifter; e-legitimationen ska kunna spåras.",
+        in_production_from=date(2019, 10, 1),
+        depends_on=(WEBSITE, CASES),
+        notes="Bidrar till målen service och demokrati (P2.1, P2.2).",
+    ),
+    SystemData(
+        "SYS-0023",
+        "Valadministration",
+        "Valdistrikt, röstmottagare, lokaler och rapportering av valresultat.",
+        VN,
+        None,
+        CLERK,
+        SAAS,
+        "Valstöd Sverige AB",
+        12,
+        True,
+        (2, 4, 4, 3),
+        "Rösträkningen måste vara korrekt och valdagen fungera; avbrott kan inte skjutas upp.",
+        in_production_from=date(2018, 5, 1),
+        notes="Kanslichefen är systemansvarig på valnämndens uppdrag.",
+    ),
+    SystemData(
+        "SYS-0024",
+        "Överförmyndarsystem",
+        "Ärenden om gode män och förvaltare, årsräkningar och arvoden.",
+        OFN,
+        None,
+        GUARDIANSHIP_OFFICER,
+        BOUGHT,
+        "Omsorgsdata Norden AB",
+        6,
+        True,
+        (4, 3, 2, 3),
+        "Uppgifter om huvudmäns hälsa och ekonomi omfattas av stark sekretess.",
+        in_production_from=date(2016, 2, 1),
+        depends_on=PLATFORM,
+    ),
+    # -- Tekniska förvaltningen --
+    SystemData(
+        "SYS-0025",
+        "Fastighetssystem",
+        "Fastighetsregister, underhållsplanering, felanmälan och internhyror.",
+        KS,
+        TF,
+        PROPERTY_MANAGER,
+        SAAS,
+        "Fastighetsdata Skaraborg AB",
+        40,
+        False,
+        (2, 3, 2, 2),
+        "Internhyran bygger på systemets uppgifter (P3.7); ritningar över skyddsobjekt hanteras "
+        "inte här.",
+        in_production_from=date(2014, 5, 1),
+        depends_on=(DIRECTORY,),
+    ),
+    # -- Barn- och utbildningsförvaltningen (P2.4) --
+    SystemData(
+        "SYS-0026",
+        "Skolplattform",
+        "Schema, frånvaro, bedömning och kontakt med vårdnadshavare i grundskolan och gymnasiet.",
+        BUN,
+        BUF,
+        ICT_COORDINATOR,
+        SAAS,
+        "Skolnätet Sverige AB",
+        1400,
+        True,
+        (3, 3, 3, 3),
+        "Innehåller uppgifter om elever, även skyddade personuppgifter; frånvaroanmälan måste "
+        "fungera varje skoldag.",
+        in_production_from=date(2017, 8, 1),
+        depends_on=(DIRECTORY, E_SERVICES),
+    ),
+    SystemData(
+        "SYS-0027",
+        "Lärplattform",
+        "Uppgifter, material och inlämningar i undervisningen.",
+        BUN,
+        BUF,
+        ICT_COORDINATOR,
+        SAAS,
+        "Lärmiljö Norden AB",
+        1100,
+        True,
+        (2, 2, 3, 2),
+        "Används i undervisningen varje dag; innehåller elevarbeten men inga sekretessuppgifter.",
+        in_production_from=date(2019, 8, 1),
+        depends_on=(DIRECTORY,),
+        notes="Bidrar till målet att IT ska vara en integrerad del av lärandet (P2.4).",
+    ),
+    SystemData(
+        "SYS-0028",
+        "Elevhälsojournal",
+        "Journalföring för skolsköterska, skolläkare, kurator och psykolog.",
+        BUN,
+        BUF,
+        PUPIL_HEALTH_HEAD,
+        BOUGHT,
+        "Journaldata Vård AB",
+        9,
+        True,
+        (4, 4, 2, 4),
+        "Patientjournaler om barn omfattas av hälso- och sjukvårdssekretess; varje läsning ska "
+        "loggas enligt patientdatalagen.",
+        in_production_from=date(2015, 8, 1),
+        depends_on=(*PLATFORM, SERVERS),
+    ),
+    SystemData(
+        "SYS-0029",
+        "Förskoleadministration",
+        "Köer, placeringar och avgifter i förskola och fritidshem.",
+        BUN,
+        BUF,
+        PRESCHOOL_COORDINATOR,
+        SAAS,
+        "Skolnätet Sverige AB",
+        45,
+        True,
+        (3, 3, 2, 3),
+        "Innehåller familjers inkomster och ibland skyddade personuppgifter.",
+        in_production_from=date(2016, 1, 1),
+        depends_on=(E_SERVICES, FINANCE),
+    ),
+    SystemData(
+        "SYS-0030",
+        "Enhetshantering elevdatorer",
+        "Skolans egen hantering av elevdatorer och lärplattor.",
+        BUN,
+        BUF,
+        ICT_COORDINATOR,
+        SAAS,
+        "Klassrumsteknik AB",
+        1050,
+        True,
+        (2, 3, 2, 2),
+        "Styr inställningarna på elevernas enheter.",
+        is_public=False,
+        lifecycle_phase=LifecyclePhase.PHASE_OUT,
+        in_production_from=date(2015, 8, 1),
+        phase_out_from=date(2025, 7, 1),
+        depends_on=(DIRECTORY,),
+        # P4.1: two products for the same job; the municipality's MDM takes over.
+        notes="Överlappar kommunens mobilhantering (SYS-0008), som tar över elevenheterna "
+        "(enhetlig driftmiljö, P4.1).",
+    ),
+    # -- Socialförvaltningen --
+    SystemData(
+        SOCIAL_RECORDS,
+        "Verksamhetssystem socialtjänst",
+        "Myndighetsutövning och dokumentation inom individ- och familjeomsorg, LSS och "
+        "äldreomsorg.",
+        SN,
+        SOC,
+        SOCIAL_SYSTEMS,
+        BOUGHT,
+        "Omsorgsdata Norden AB",
+        180,
+        True,
+        (4, 4, 3, 4),
+        "Uppgifter om enskildas personliga förhållanden omfattas av socialtjänstsekretess; "
+        "felaktiga uppgifter kan leda till felaktiga beslut om enskilda. All åtkomst loggas.",
+        in_production_from=date(2011, 4, 1),
+        depends_on=(*PLATFORM, SERVERS),
+        contacts=("Birgitta Forsberg",),
+    ),
+    SystemData(
+        HEALTH_RECORDS,
+        "Journalsystem hälso- och sjukvård",
+        "Patientjournal för kommunens hälso- och sjukvård i hemsjukvård och särskilt boende.",
+        SN,
+        SOC,
+        MEDICAL_NURSE,
+        BOUGHT,
+        "Omsorgsdata Norden AB",
+        120,
+        True,
+        (4, 4, 4, 4),
+        "Patientuppgifter; fel eller otillgänglig journal kan skada patienter (patientdatalagen).",
+        in_production_from=date(2011, 4, 1),
+        depends_on=(SOCIAL_RECORDS, *PLATFORM),
+    ),
+    SystemData(
+        "SYS-0033",
+        "Trygghetslarm",
+        "Larmknappar hos brukare och mottagning av larm hos hemtjänsten dygnet runt.",
+        SN,
+        SOC,
+        HOME_CARE_HEAD,
+        SAAS,
+        "Vätterbygdens Larmcentral AB",
+        310,
+        True,
+        (3, 3, 4, 3),
+        "Ett larm som inte når fram kan kosta liv; därför högsta nivå för tillgänglighet.",
+        in_production_from=date(2019, 1, 1),
+        notes="Digitala trygghetslarm sedan 2019; larmcentralen är extern (se externa "
+        "organisationer).",
+    ),
+    SystemData(
+        "SYS-0034",
+        "Samordnad vårdplanering",
+        "Informationsöverföring med regionen vid utskrivning från slutenvård.",
+        SN,
+        SOC,
+        SOCIAL_SYSTEMS,
+        SAAS,
+        "Regionalt vårdsamverkanssystem",
+        70,
+        True,
+        (4, 4, 3, 4),
+        "Patientuppgifter som delas mellan vårdgivare; åtkomst ska loggas och följas upp.",
+        in_production_from=date(2018, 1, 1),
+        depends_on=(HEALTH_RECORDS,),
+    ),
+    SystemData(
+        "SYS-0035",
+        "Färdtjänsthantering",
+        "Ansökningar, tillstånd och resor inom färdtjänst och riksfärdtjänst.",
+        SN,
+        SOC,
+        TRANSPORT_OFFICER,
+        SAAS,
+        "Resestöd Kommun AB",
+        4,
+        True,
+        # A deliberate gap (P9.1): classification begun but not finished.
+        (3, 2, None, None),
+        "Klassning påbörjad: uppgifter om enskildas hälsa ger sekretess. Tillgänglighet och "
+        "spårbarhet är ännu inte bedömda.",
+        in_production_from=date(2020, 1, 1),
+    ),
+    SystemData(
+        "SYS-0036",
+        "Digital nattillsyn",
+        "Tillsyn nattetid via kamera hos brukare som vill det, i stället för fysiska besök.",
+        SN,
+        SOC,
+        # A deliberate gap (P9.3): planned, and the department has not appointed an owner yet.
+        None,
+        SAAS,
+        "",
+        None,
+        True,
+        (None, None, None, None),
+        lifecycle_phase=LifecyclePhase.PLANNED,
+        notes="Förstudie. Systemansvarig utses av socialförvaltningen innan upphandling; "
+        "samordning med grannkommunerna ska stämmas av (P8.2).",
+    ),
+    # -- Samhällsbyggnadsförvaltningen --
+    SystemData(
+        GIS,
+        "GIS (geografiskt informationssystem)",
+        "Kartor och geografiska data för planering, bygglov, räddningstjänst och VA.",
+        SBN,
+        SBF,
+        GIS_ENGINEER,
+        BOUGHT,
+        "Vätterkart AB",
+        45,
+        True,
+        (2, 3, 2, 2),
+        "Mest offentliga kartdata, men fastighetsägare och vissa ledningskartor är skyddsvärda.",
+        in_production_from=date(2010, 6, 1),
+        depends_on=(*PLATFORM, SERVERS),
+    ),
+    SystemData(
+        "SYS-0038",
+        "Kartor och planregister",
+        "Primärkarta, detaljplaner och planregister; publiceras som webbkarta för invånare.",
+        SBN,
+        SBF,
+        GIS_ENGINEER,
+        BOUGHT,
+        "Vätterkart AB",
+        20,
+        False,
+        (1, 4, 2, 3),
+        "Gällande detaljplaner har rättsverkan och måste vara korrekta.",
+        in_production_from=date(2014, 3, 1),
+        depends_on=(GIS, WEBSITE),
+    ),
+    SystemData(
+        "SYS-0039",
+        "Bygglovshantering",
+        "Ansökningar, handläggning och beslut om bygglov, anmälan och tillsyn enligt PBL.",
+        SBN,
+        SBF,
+        BUILDING_OFFICER,
+        BOUGHT,
+        "Samhällsbyggnadsdata AB",
+        14,
+        True,
+        (2, 3, 2, 3),
+        "Beslut påverkar enskildas rättigheter; ritningar över vissa byggnader är skyddsvärda.",
+        in_production_from=date(2016, 9, 1),
+        depends_on=(*PLATFORM, GIS, E_SERVICES),
+    ),
+    SystemData(
+        "SYS-0040",
+        "Miljö- och hälsoskyddstillsyn",
+        "Tillsynsobjekt, inspektioner, avgifter och livsmedelskontroll.",
+        SBN,
+        SBF,
+        ENVIRONMENT_INSPECTOR,
+        BOUGHT,
+        "Samhällsbyggnadsdata AB",
+        8,
+        True,
+        (2, 3, 2, 3),
+        "Tillsynsbeslut och avgifter måste vara korrekta och spårbara.",
+        in_production_from=date(2013, 4, 1),
+        depends_on=(*PLATFORM, GIS),
+    ),
+    # -- Kultur- och fritidsförvaltningen --
+    SystemData(
+        "SYS-0041",
+        "Biblioteksystem",
+        "Katalog, utlån och låntagarregister för huvudbiblioteket och skolbiblioteken.",
+        KFN,
+        KFF,
+        LIBRARIAN,
+        SAAS,
+        "Bibliotekstjänst Skaraborg AB",
+        2600,
+        True,
+        (2, 2, 2, 2),
+        "Låntagarnas lån är skyddade av sekretess; avbrott stoppar utlån men inte verksamheten.",
+        in_production_from=date(2018, 2, 1),
+        notes="Gemensamt bibliotekssystem med grannkommunerna (samverkan, P8.1).",
+    ),
+    SystemData(
+        "SYS-0042",
+        "Bokningssystem lokaler och anläggningar",
+        "Bokning av idrottshallar, samlingslokaler och konferensrum för föreningar och allmänhet.",
+        KFN,
+        KFF,
+        LEISURE_OFFICER,
+        SAAS,
+        "Bokningsportalen AB",
+        350,
+        True,
+        # A deliberate gap (P9.1): not classified.
+        (None, None, None, None),
+        in_production_from=date(2021, 8, 1),
+        depends_on=(WEBSITE, FINANCE),
+    ),
+    SystemData(
+        "SYS-0043",
+        "Föreningsregister och bidragshantering",
+        "Register över föreningar och deras ansökningar om föreningsbidrag.",
+        KFN,
+        KFF,
+        LEISURE_OFFICER,
+        # A deliberate gap (P5.6): built in-house, which the policy does not allow.
+        SystemType.IN_HOUSE,
+        "Egenutvecklad databas",
+        3,
+        True,
+        (2, 3, 2, 1),
+        "Kontaktuppgifter till föreningarnas företrädare; bidragsbeslut ska vara korrekta.",
+        in_production_from=date(2009, 1, 1),
+        notes="Byggd av en tidigare anställd; ingen leverantör, ingen dokumentation och inget "
+        "supportavtal. Bör ersättas av en etablerad produkt (P5.1, P5.6).",
+    ),
+    # -- Retired: kept as a record, never deleted. --
+    SystemData(
+        "SYS-0044",
+        "Tidigare diariesystem",
+        "Diarium och ärendehantering fram till 2021.",
+        KS,
+        KLK,
+        REGISTRAR,
+        BOUGHT,
+        "Dokumenta Kommunsystem AB",
+        None,
+        True,
+        (None, None, None, None),
+        lifecycle_phase=LifecyclePhase.RETIRED,
+        in_production_from=date(2004, 1, 1),
+        phase_out_from=date(2021, 6, 1),
+        retired_on=date(2021, 12, 31),
+        notes="Ersatt av Ärendehantering och diarium (SYS-0017); uppgifterna är överförda "
+        "till e-arkivet.",
+    ),
+]

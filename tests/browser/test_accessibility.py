@@ -1,0 +1,113 @@
+"""Every main page passes axe-core's WCAG 2.1 A and AA rules in Chromium, works by keyboard and
+without JavaScript (the law on accessibility of public sector websites, DOS-lagen)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from stadga.organisation.choices import Role
+from stadga.testing.factories import (
+    ExternalOrganisationFactory,
+    MunicipalityFactory,
+    SystemFactory,
+    member,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def site(live_server: Any) -> dict[str, Any]:
+    municipality = MunicipalityFactory(is_demo=True)
+    system = SystemFactory(municipality=municipality, name="Ekonomisystem", vendor="Norrsken")
+    SystemFactory(municipality=municipality, lifecycle_phase="planned", system_owner=None)
+    ExternalOrganisationFactory(municipality=municipality)
+    user = member(municipality, Role.IT_COORDINATOR)
+    return {"url": live_server.url, "m": municipality, "system": system, "user": user}
+
+
+def log_in(page: Any, site: dict[str, Any]) -> None:
+    page.goto(site["url"] + "/accounts/login/")
+    page.fill("#id_username", site["user"].username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"**/k/{site['m'].slug}/")
+
+
+def assert_accessible(page: Any, url: str) -> None:
+    response = page.goto(url)
+    assert response.status < 400, url
+    results = Axe().run(page, options=WCAG_21_AA)
+    violations = results.response["violations"]
+    assert not violations, f"{url}:\n{results.generate_report()}"
+
+
+def test_main_pages_have_no_axe_violations(browser: Any, site: dict[str, Any]) -> None:
+    page = browser.new_page()
+    assert_accessible(page, site["url"] + "/accounts/login/")
+    log_in(page, site)
+    base = f"{site['url']}/k/{site['m'].slug}"
+    pk = site["system"].pk
+    for path in [
+        "/",
+        "/systems/",
+        "/systems/?flag=no_owner&sort=-name",
+        f"/systems/{pk}/",
+        f"/systems/{pk}/edit/",
+        f"/systems/{pk}/history/",
+        f"/systems/{pk}/archive/",
+        "/systems/new/",
+        "/systems/import/",
+        "/boards/",
+        f"/boards/{site['system'].board_id}/",
+        f"/departments/{site['system'].department_id}/",
+        "/people/",
+        "/roles/",
+        "/roles/new/",
+        "/external-organisations/",
+    ]:
+        assert_accessible(page, base + path)
+    # A form with errors: the error summary and the marked fields must pass too.
+    page.goto(f"{base}/systems/{pk}/edit/")
+    page.fill("#id_name", "")
+    page.click("button[type=submit]:has-text('Spara')")
+    assert page.locator(".error-summary").is_visible()
+    assert not Axe().run(page, options=WCAG_21_AA).response["violations"]
+
+
+def test_keyboard_reaches_skip_link_and_register(browser: Any, site: dict[str, Any]) -> None:
+    page = browser.new_page()
+    log_in(page, site)
+    page.goto(f"{site['url']}/k/{site['m'].slug}/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    # The main navigation is reachable by Tab and opens the register with Enter.
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "IT-system":
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/systems/")
+    assert page.locator("h1").inner_text().startswith("IT-system")
+
+
+def test_register_filters_without_javascript(browser: Any, site: dict[str, Any]) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, site)
+    page.goto(f"{site['url']}/k/{site['m'].slug}/systems/")
+    page.fill("#id_q", "norrsken")
+    page.click("button[type=submit]:has-text('Filtrera')")
+    assert "q=norrsken" in page.url
+    rows = page.locator("#object-table tbody tr")
+    assert rows.count() == 1
+    assert "Ekonomisystem" in rows.first.inner_text()
+    context.close()
