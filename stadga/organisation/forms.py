@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
 from stadga.core.forms import ScopedModelForm
 
-from .models import Board, Department, ExternalOrganisation, Person, RoleAssignment
+from .choices import Role
+from .models import Board, Department, ExternalOrganisation, Municipality, Person, RoleAssignment
 
 
 class BoardForm(ScopedModelForm):
@@ -33,3 +39,54 @@ class RoleAssignmentForm(ScopedModelForm):
     class Meta:
         model = RoleAssignment
         fields = ["person", "role", "board", "department", "system"]
+
+
+class MunicipalitySettingsForm(forms.Form):
+    """The municipality's names for the roles and the names of its consequence levels."""
+
+    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+        for role in Role:
+            self.fields[f"role_{role.value}"] = forms.CharField(
+                label=role.label,
+                required=False,
+                max_length=100,
+                initial=municipality.role_labels.get(role.value, ""),
+                help_text=_("Leave empty to use the default name."),
+            )
+        self.levels = list(municipality.consequence_levels.all())
+        for level in self.levels:
+            self.fields[f"level_{level.level}_name"] = forms.CharField(
+                label=_("Level %(level)s: name") % {"level": level.level},
+                max_length=100,
+                initial=level.name,
+            )
+            self.fields[f"level_{level.level}_description"] = forms.CharField(
+                label=_("Level %(level)s: description") % {"level": level.level},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=level.description,
+            )
+
+    def role_fields(self) -> list[forms.BoundField]:
+        return [self[f"role_{role.value}"] for role in Role]
+
+    def level_fields(self) -> list[forms.BoundField]:
+        return [
+            self[f"level_{level.level}_{part}"]
+            for level in self.levels
+            for part in ("name", "description")
+        ]
+
+    def role_labels(self) -> dict[str, str]:
+        return {role.value: self.cleaned_data[f"role_{role.value}"] for role in Role}
+
+    def level_values(self) -> dict[int, tuple[str, str]]:
+        return {
+            level.level: (
+                self.cleaned_data[f"level_{level.level}_name"],
+                self.cleaned_data[f"level_{level.level}_description"],
+            )
+            for level in self.levels
+        }

@@ -58,6 +58,32 @@ def municipality_update(
     return object_update(instance=municipality, data=data, actor=actor)[0]
 
 
+def municipality_settings_update(
+    *,
+    municipality: Municipality,
+    role_labels: Mapping[str, str],
+    levels: Mapping[int, tuple[str, str]],
+    actor: Any,
+) -> bool:
+    """The municipality's own names for the roles and its consequence scale, in one change.
+
+    Empty role names fall back to the defaults. Returns whether anything changed.
+    """
+    labels = {role: label.strip() for role, label in role_labels.items() if label.strip()}
+    with governed_write(actor):
+        _, changed = object_update(
+            instance=municipality, data={"role_labels": labels}, actor=actor
+        )
+        for level in municipality.consequence_levels.all():
+            if level.level in levels:
+                name, description = levels[level.level]
+                _, level_changed = object_update(
+                    instance=level, data={"name": name, "description": description}, actor=actor
+                )
+                changed = changed or level_changed
+    return changed
+
+
 def board_create(*, municipality: Municipality, data: Mapping[str, Any], actor: Any) -> Board:
     return object_create(model=Board, data=data, actor=actor, municipality=municipality)
 

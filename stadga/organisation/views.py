@@ -6,8 +6,11 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Model, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext as _
 from django.template.response import TemplateResponse
 
 from stadga.core.services import object_archive, object_restore
@@ -161,3 +164,38 @@ class OverviewView(MunicipalityView):
                 keeps_register=self.access.keeps_register(municipality.pk),
             ),
         )
+
+
+class SettingsView(MunicipalityView):
+    """The municipality's own names for roles and its consequence scale (P9.1); members read,
+    the IT coordinator changes them."""
+
+    nav_section = "organisation"
+
+    def render(self, form: forms.MunicipalitySettingsForm, status: int = 200) -> HttpResponse:
+        return TemplateResponse(
+            self.request,
+            "organisation/settings.html",
+            self.context(
+                form=form, can_edit=self.access.manages_organisation(self.municipality.pk)
+            ),
+            status=status,
+        )
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.render(forms.MunicipalitySettingsForm(municipality=self.municipality))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not self.access.manages_organisation(self.municipality.pk):
+            raise PermissionDenied
+        form = forms.MunicipalitySettingsForm(request.POST, municipality=self.municipality)
+        if not form.is_valid():
+            return self.render(form, status=400)
+        services.municipality_settings_update(
+            municipality=self.municipality,
+            role_labels=form.role_labels(),
+            levels=form.level_values(),
+            actor=request.user,
+        )
+        messages.success(request, _("The settings were saved."))
+        return HttpResponseRedirect(request.path)

@@ -71,6 +71,7 @@ def test_main_pages_have_no_axe_violations(browser: Any, site: dict[str, Any]) -
         "/roles/",
         "/roles/new/",
         "/external-organisations/",
+        "/settings/",
     ]:
         assert_accessible(page, base + path)
     # A form with errors: the error summary and the marked fields must pass too.

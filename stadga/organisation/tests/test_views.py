@@ -210,3 +210,45 @@ def test_swedish_by_default_english_when_chosen(client: Any) -> None:
     response = client.get("/accounts/login/")
     assert response["Content-Language"] == "en"
     assert "Log in to Stadga" in response.content.decode()
+
+
+@pytest.mark.django_db
+class TestSettings:
+    def url(self, municipality: Any) -> str:
+        return f"/k/{municipality.slug}/settings/"
+
+    def data(self, **overrides: str) -> dict[str, str]:
+        data = {f"level_{n}_name": f"Nivå {n}" for n in range(1, 5)}
+        return {**data, **overrides}
+
+    def test_coordinator_renames_a_role_and_a_level(self, client: Any) -> None:
+        municipality = MunicipalityFactory()
+        user = member(municipality, Role.IT_COORDINATOR)
+        client.force_login(user)
+        response = client.post(
+            self.url(municipality), self.data(role_system_owner="Systemägare")
+        )
+        assert response.status_code == 302
+        municipality.refresh_from_db()
+        assert municipality.role_label(Role.SYSTEM_OWNER) == "Systemägare"
+        assert municipality.consequence_levels.get(level=1).name == "Nivå 1"
+        from auditlog.models import LogEntry
+
+        assert LogEntry.objects.get_for_object(municipality).latest("pk").actor == user
+
+    def test_level_name_is_required(self, client: Any) -> None:
+        municipality = MunicipalityFactory()
+        client.force_login(member(municipality, Role.IT_COORDINATOR))
+        response = client.post(self.url(municipality), self.data(level_2_name=""))
+        assert response.status_code == 400
+        assert municipality.consequence_levels.get(level=2).name == "Betydande"
+
+    def test_members_read_only_and_outsiders_404(self, client: Any) -> None:
+        municipality = MunicipalityFactory()
+        client.force_login(member(municipality, Role.AUDITOR))
+        assert client.get(self.url(municipality)).status_code == 200
+        assert client.post(self.url(municipality), self.data()).status_code == 403
+        client.force_login(member(MunicipalityFactory(), Role.IT_COORDINATOR))
+        assert client.get(self.url(municipality)).status_code == 404
+        client.logout()
+        assert client.get(self.url(municipality)).status_code == 302
