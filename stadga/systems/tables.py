@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from stadga.core.tables import ScopedTable
 
+from stadga.organisation.choices import Role
+
 from .choices import Aspect
 from .models import System
 
@@ -41,6 +43,12 @@ class SystemTable(ScopedTable):
         )
         sequence = (*fields, "classification", "flags")
         order_by = ("name",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.municipality is not None:  # the municipality's own word for the role
+            label = self.municipality.role_label(Role.SYSTEM_OWNER)
+            self.columns["system_owner"].column.verbose_name = label
 
     def render_classification(self, record: System) -> str:
         return " / ".join(

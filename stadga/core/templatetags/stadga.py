@@ -33,3 +33,15 @@ def show(value: Any) -> SafeString:
     if isinstance(value, str):
         return SafeString(linebreaks(value, autoescape=True))
     return _one(value)
+
+
+@register.filter
+def role_label(municipality: Any, role: str) -> str:
+    """The municipality's own name for a role: `{{ municipality|role_label:"system_owner" }}`."""
+    from stadga.organisation.models import Municipality
+
+    if isinstance(municipality, Municipality):
+        return municipality.role_label(role)
+    from stadga.organisation.choices import Role
+
+    return str(Role(role).label)

@@ -120,7 +120,9 @@ class TestSystemRules:
         assert client.get(own.get_absolute_url()).status_code == 200
         assert client.get(other.get_absolute_url()).status_code == 404
         data = TestSystemViews().edit_data(own)
-        assert client.post(f"/k/{municipality.slug}/systems/{own.pk}/edit/", data).status_code == 302
+        assert (
+            client.post(f"/k/{municipality.slug}/systems/{own.pk}/edit/", data).status_code == 302
+        )
         own.refresh_from_db()
         assert own.name == "Ändrat namn"
         # P9.3: the department appoints owners, so an owner cannot hand the system away.
@@ -148,7 +150,10 @@ class TestSystemRules:
         client.force_login(member(municipality, Role.DEPARTMENT_HEAD, department=system.department))
         newcomer = PersonFactory(municipality=municipality)
         data = {**TestSystemViews().edit_data(system), "system_owner": newcomer.pk}
-        assert client.post(f"/k/{municipality.slug}/systems/{system.pk}/edit/", data).status_code == 302
+        assert (
+            client.post(f"/k/{municipality.slug}/systems/{system.pk}/edit/", data).status_code
+            == 302
+        )
         system.refresh_from_db()
         assert system.system_owner == newcomer
 
@@ -188,3 +193,12 @@ def test_start_page_shows_own_systems_and_figures(client: Any) -> None:
     page = client.get(reverse("organisation:overview", args=[municipality.slug])).content.decode()
     assert own.name in page
     assert client.get("/").status_code == 302  # one municipality: straight there
+
+
+@pytest.mark.django_db
+def test_register_uses_the_municipalitys_name_for_system_owner(client: Any) -> None:
+    municipality = MunicipalityFactory(role_labels={Role.SYSTEM_OWNER: "Systemägare"})
+    system = SystemFactory(municipality=municipality)
+    client.force_login(member(municipality, Role.AUDITOR))
+    assert ">Systemägare<" in client.get(f"/k/{municipality.slug}/systems/").content.decode()
+    assert "Systemägare" in client.get(system.get_absolute_url()).content.decode()
