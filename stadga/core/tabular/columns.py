@@ -108,6 +108,10 @@ class Parser:
     def same(self, current: Any, new: Any) -> bool:
         return bool(current == new)
 
+    def check(self, current: Any, new: Any, ctx: TabularSpec) -> None:
+        """Refuse a value that may be kept but not newly set (raise CellError); `current` is
+        None for a row that creates an object."""
+
     # --- writing ---------------------------------------------------------------------------
 
     def to_cell(self, value: Any, ctx: TabularSpec) -> Cell:
@@ -311,10 +315,12 @@ class Choice(Parser):
 
 class Lookup(Parser):
     """An object chosen by name (or another attribute, e.g. e-mail) from a queryset that the
-    spec scopes, typically to the municipality and to what is not archived.
+    spec scopes to the municipality.
 
     `by` lists the attributes a cell may match; an export writes the first one that names the
-    object unambiguously, so two people called Anna Berg are exported by e-mail.
+    object unambiguously, so two people called Anna Berg are exported by e-mail. Archived
+    objects are matched but may not be newly chosen: a row that keeps an archived board as it
+    is imports unchanged, a row that picks one is refused.
     """
 
     def __init__(
@@ -331,6 +337,10 @@ class Lookup(Parser):
         self.by = tuple(by)
         self.not_found = not_found
         self.ambiguous = ambiguous
+
+    @staticmethod
+    def is_live(obj: Model) -> bool:
+        return getattr(obj, "archived_at", None) is None
 
     def index(self, ctx: TabularSpec) -> dict[str, list[Model]]:
         """Every candidate by each of its names: loaded once per import or export."""
@@ -349,6 +359,9 @@ class Lookup(Parser):
 
     def find(self, text: str, ctx: TabularSpec) -> Model:
         matches = self.index(ctx).get(normalise(text), [])
+        if len(matches) > 1:
+            live = [o for o in matches if self.is_live(o)]
+            matches = live if len(live) == 1 else matches
         if len(matches) == 1:
             return matches[0]
         if matches:
@@ -361,16 +374,30 @@ class Lookup(Parser):
 
     def _known(self, ctx: TabularSpec) -> str:
         """A short list of what would have matched, when it is short enough to help."""
-        names = sorted({str(getattr(o, self.by[0])) for m in self.index(ctx).values() for o in m})
+        names = sorted(
+            {
+                str(getattr(o, self.by[0]))
+                for matches in self.index(ctx).values()
+                for o in matches
+                if self.is_live(o)
+            }
+        )
         if not names or len(names) > 15:
             return ""
         return " " + _("Known values: %(known)s.") % {"known": quoted_list(names)}
 
-    def parse_value(self, value: Cell, ctx: TabularSpec) -> Model:
+    def archived_error(self, obj: Model) -> CellError:
+        return CellError(_("“%(value)s” is archived and cannot be chosen.") % {"value": obj})
+
+    def parse_value(self, value: Cell, ctx: TabularSpec) -> Any:
         return self.find(clean_text(value), ctx)
 
     def same(self, current: Any, new: Any) -> bool:
         return getattr(current, "pk", None) == getattr(new, "pk", None)
+
+    def check(self, current: Any, new: Any, ctx: TabularSpec) -> None:
+        if new is not None and not self.is_live(new) and not self.same(current, new):
+            raise self.archived_error(new)
 
     def name_of(self, obj: Model, ctx: TabularSpec) -> str:
         index = self.index(ctx)
@@ -433,6 +460,12 @@ class ManyLookup(Lookup):
 
     def same(self, current: Any, new: Any) -> bool:
         return {o.pk for o in current} == {o.pk for o in new}
+
+    def check(self, current: Any, new: Any, ctx: TabularSpec) -> None:
+        kept = {o.pk for o in current or ()}
+        for obj in new:
+            if not self.is_live(obj) and obj.pk not in kept:
+                raise self.archived_error(obj)
 
     def to_cell(self, value: Any, ctx: TabularSpec) -> Cell:
         return "; ".join(self.name_of(o, ctx) for o in value)

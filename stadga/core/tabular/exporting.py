@@ -58,7 +58,7 @@ def write_xlsx(
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDDDDD")
 
-    def header_cell(value: str) -> WriteOnlyCell:
+    def header_cell(value: str) -> Any:
         cell = WriteOnlyCell(sheet, value=value)
         cell.font = bold
         cell.fill = fill

@@ -149,10 +149,8 @@ class _Run:
         by_header = {normalise(h): c for c in self.spec.columns for h in c.headers}
         unknown: list[str] = []
         positions: dict[Column, int] = {}
-        self.blank_positions: list[int] = []
         for position, header in enumerate(table.headers):
             if not header:
-                self.blank_positions.append(position)
                 continue
             column = by_header.get(normalise(header))
             if column is None:
@@ -183,19 +181,23 @@ class _Run:
         missing = [c.header for c in self.spec.columns if c.required and c not in positions]
         if missing:
             self.result.add_error(
-                1, None, _("Required columns are missing: %(missing)s.") % {"missing": quoted_list(missing)}
+                1,
+                None,
+                _("Required columns are missing: %(missing)s.") % {"missing": quoted_list(missing)},
             )
         return self.result.ok
 
     # --- 2. cells ---------------------------------------------------------------------------
 
     def parse_rows(self, table: Table) -> None:
-        blank_reported: set[int] = set()
+        headed = {position for position, header in enumerate(table.headers) if header}
+        reported: set[int] = set()
         for number, cells in table.rows:
             row = _Row(number)
-            for position in self.blank_positions:
-                if position < len(cells) and not _blank(cells[position]) and position not in blank_reported:
-                    blank_reported.add(position)
+            for position, cell in enumerate(cells):
+                # Data under no header would be silently dropped: say so (once per column).
+                if position not in headed and position not in reported and not _blank(cell):
+                    reported.add(position)
                     self.result.add_error(
                         number,
                         None,
@@ -215,9 +217,7 @@ class _Run:
     def match_keys(self) -> dict[Any, Model]:
         spec = self.spec
         key_column = spec.key_column()
-        existing = {
-            getattr(obj, spec.key): obj for obj in spec.optimise(spec.get_queryset())
-        }
+        existing = {getattr(obj, spec.key): obj for obj in spec.optimise(spec.get_queryset())}
         first_row: dict[Any, int] = {}
         for row in self.rows:
             if key_column.field not in row.values:
@@ -259,10 +259,17 @@ class _Run:
             for _p, column, _h in self.columns:
                 if not column.parser.deferred or column.field not in row.values:
                     continue
+                # An archived object the row already refers to may stay (an export imports
+                # back unchanged); it may not be newly referred to.
+                kept = (
+                    set(column.parser.current(row.instance, column.field, spec))
+                    if row.instance is not None
+                    else set()
+                )
                 for key in row.values[column.field]:
                     if key == row.key:
                         self.fail(row, column, _("A row cannot refer to itself."))
-                    elif key in existing and spec.is_archived(existing[key]):
+                    elif key in existing and spec.is_archived(existing[key]) and key not in kept:
                         self.fail(row, column, spec.archived_message(key))
                     elif key not in existing and key not in in_file:
                         self.fail(
@@ -279,29 +286,37 @@ class _Run:
         for row in self.rows:
             if row.failed:
                 continue
+            changes: list[Change] = []
+            for _p, column, header in self.columns:
+                if column.field == spec.key:
+                    continue
+                parser = column.parser
+                new = row.values[column.field]
+                old = (
+                    None
+                    if row.instance is None
+                    else parser.current(row.instance, column.field, spec)
+                )
+                try:
+                    parser.check(old, new, spec)
+                except CellError as exc:
+                    self.fail(row, column, exc.message)
+                    continue
+                if row.instance is not None and not parser.same(old, new):
+                    row.changed.append(column.field)
+                    changes.append(
+                        Change(header, parser.display(old, spec), parser.display(new, spec))
+                    )
+            if row.failed:
+                continue
             label = str(row.values.get(spec.label_field) or "")
             if row.instance is None:
                 row.action = CREATE
                 row.changed = list(row.values)
-                changes: list[Change] = []
             else:
-                changes = []
-                for _p, column, header in self.columns:
-                    if column.field == spec.key:
-                        continue
-                    parser = column.parser
-                    old = parser.current(row.instance, column.field, spec)
-                    new = row.values[column.field]
-                    if not parser.same(old, new):
-                        row.changed.append(column.field)
-                        changes.append(
-                            Change(header, parser.display(old, spec), parser.display(new, spec))
-                        )
                 row.action = UPDATE if row.changed else UNCHANGED
                 label = label or str(getattr(row.instance, spec.label_field, ""))
-            self.result.plans.append(
-                RowPlan(row.number, row.action, str(row.key), label, changes)
-            )
+            self.result.plans.append(RowPlan(row.number, row.action, str(row.key), label, changes))
 
     # --- 6. write ---------------------------------------------------------------------------
 

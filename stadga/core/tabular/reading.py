@@ -52,6 +52,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x19\x1b-\x1f\x7f]")
 # CSV cells that a spreadsheet would run as a formula are written with a leading apostrophe
 # (see exporting.py); reading removes it again so an export imports unchanged.
 _APOSTROPHE = "'"
+_SEP_HINT = re.compile(r"^sep=([;,\t|])\r?\n", re.IGNORECASE)
 
 
 class TabularError(Exception):
@@ -78,10 +79,7 @@ class Table:
 
 def not_a_spreadsheet() -> TabularError:
     return TabularError(
-        _(
-            "The file is not a spreadsheet. Upload an Excel workbook (.xlsx) "
-            "or a CSV file (.csv)."
-        )
+        _("The file is not a spreadsheet. Upload an Excel workbook (.xlsx) or a CSV file (.csv).")
     )
 
 
@@ -128,7 +126,7 @@ def _too_many_rows(limit: int) -> TabularError:
     )
 
 
-def _is_blank(cell: Cell) -> bool:
+def _is_blank(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
@@ -253,8 +251,13 @@ def _read_csv(data: bytes) -> Table:
     text = _decode(data)
     if not text.strip():
         raise TabularError(_("The file is empty."))
-    first_line = text.lstrip("\r\n").split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first_line))
+    hint = _SEP_HINT.match(text)
+    if hint:  # Excel's "sep=;" line names the delimiter and is not shown as a row
+        delimiter = hint.group(1)
+        text = text[hint.end() :]
+    else:
+        delimiter = sniff_delimiter(text.lstrip("\r\n").split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = _csv_records(reader)
     first = next(rows, None)
     if first is None or all(_is_blank(c) for c in first[1]):

@@ -77,9 +77,7 @@ class TabularSpec:
     def archived_message(self, key: str) -> str:
         from django.utils.translation import gettext as _
 
-        return _("“%(key)s” is archived; restore it before importing changes to it.") % {
-            "key": key
-        }
+        return _("“%(key)s” is archived; restore it before importing changes to it.") % {"key": key}
 
     # --- derived ----------------------------------------------------------------------------
 
@@ -93,7 +91,9 @@ class TabularSpec:
 
     def optimise(self, queryset: QuerySet) -> QuerySet:
         """Fetch what the columns show up front: a constant number of queries for any size."""
-        single = [c.field for c in self.columns if isinstance(c.parser, Lookup) and not c.parser.many]
+        single = [
+            c.field for c in self.columns if isinstance(c.parser, Lookup) and not c.parser.many
+        ]
         many = [c.field for c in self.columns if c.parser.many]
         return queryset.select_related(*single).prefetch_related(*many)
 
@@ -108,7 +108,9 @@ class TabularSpec:
 
         return run_import(self, data, file_format=file_format, dry_run=dry_run)
 
-    def write_xlsx(self, objects: Iterable[Model], out: IO[bytes], *, template: bool = False) -> None:
+    def write_xlsx(
+        self, objects: Iterable[Model], out: IO[bytes], *, template: bool = False
+    ) -> None:
         """Write `objects` as a workbook to `out`; `template` adds a sheet explaining columns."""
         from .exporting import write_xlsx
 

@@ -29,7 +29,7 @@ from stadga.testing.factories import (
     SystemFactory,
     member,
 )
-from stadga.testing.spreadsheets import read_csv, read_xlsx
+from stadga.testing.spreadsheets import csv_bytes, read_csv, read_xlsx
 
 HEADERS = [c.header for c in SystemTabular.columns]
 
@@ -79,7 +79,11 @@ def register(db) -> dict[str, Any]:
         confidentiality=None,
     )
     payroll.contacts.set([anna, comma])
-    payroll.depends_on.set([base])
+    retired = SystemFactory(
+        municipality=municipality, identifier="SYS-0005", board=board, department=None
+    )
+    payroll.depends_on.set([base, retired])
+    System.objects.filter(pk=retired.pk).update(archived_at=timezone.now())
     planned = SystemFactory(
         municipality=municipality,
         identifier="SYS-0003",
@@ -139,7 +143,7 @@ class TestExport:
         by_key = {r[0]: dict(zip(HEADERS, r, strict=True)) for r in rows[1:]}
         assert set(by_key) == {"SYS-0001", "SYS-0002", "SYS-0003"}  # not the archived one
         payroll = by_key["SYS-0002"]
-        assert payroll["Beroenden"] == "SYS-0001"
+        assert payroll["Beroenden"] == "SYS-0001; SYS-0005"  # an archived one is kept
         # Namesakes are written by e-mail; a name with a comma as itself, `;` between people.
         assert payroll["Övriga kontakter"] == "anna@karlsborg.se; Ek, Bo"
         assert payroll["Systemansvarig"] == "Ek, Bo"
@@ -184,8 +188,6 @@ class TestExport:
     def test_edited_export_updates_what_was_edited(self, register):
         rows = read_csv(export_csv(register))
         rows[1][HEADERS.index("Namn")] = "Katalogtjänst 2"
-        from stadga.testing.spreadsheets import csv_bytes
-
         result = spec(register).import_file(csv_bytes(rows))
         assert result.ok, result.errors
         assert [p.action for p in result.plans] == ["update", "unchanged", "unchanged"]
@@ -194,33 +196,41 @@ class TestExport:
     def test_an_archived_board_cannot_be_newly_chosen(self, register):
         rows = read_csv(export_csv(register))
         rows[1][HEADERS.index("Nämnd")] = "Gamla nämnden"
-        from stadga.testing.spreadsheets import csv_bytes
-
+        rows[2][HEADERS.index("Beroenden")] = "SYS-0005"  # kept: fine
+        rows[3][HEADERS.index("Beroenden")] = "SYS-0005"  # newly chosen: refused
         result = spec(register).import_file(csv_bytes(rows))
-        assert [(e.row, e.column) for e in result.errors] == [(2, "Nämnd")]
-        assert "archived" in result.errors[0].message
+        assert [(e.row, e.column) for e in result.errors] == [(2, "Nämnd"), (4, "Beroenden")]
+        assert all("archived" in e.message for e in result.errors)
 
     def test_command_line_export(self, register, tmp_path):
         target = tmp_path / "register.xlsx"
         call_command("export", "systems", municipality="karlsborg", output=str(target))
         assert read_xlsx(target.read_bytes())[0] == HEADERS
         stdout = StringIO()
-        call_command("export", "systems", "--format", "csv", municipality="karlsborg", stdout=stdout)
+        call_command(
+            "export", "systems", "--format", "csv", municipality="karlsborg", stdout=stdout
+        )
         assert stdout.getvalue().lstrip("\ufeff").startswith("System-id;Namn;")
         assert "SYS-0002" in stdout.getvalue()
         with pytest.raises(CommandError, match="-o FILE"):
             call_command("export", "systems", municipality="karlsborg")
         template = tmp_path / "mall.csv"
         call_command(
-            "export", "systems", "--template", "--format", "csv", municipality="karlsborg",
+            "export",
+            "systems",
+            "--template",
+            "--format",
+            "csv",
+            municipality="karlsborg",
             output=str(template),
         )
         assert read_csv(template.read_bytes()) == [HEADERS]
 
     def test_command_line_round_trip(self, register, tmp_path):
         target = tmp_path / "register.csv"
-        call_command("export", "systems", "--format", "csv", "-o", str(target),
-                     municipality="karlsborg")
+        call_command(
+            "export", "systems", "--format", "csv", "-o", str(target), municipality="karlsborg"
+        )
         stdout = StringIO()
         call_command("import", "systems", str(target), municipality="karlsborg", stdout=stdout)
         assert "Created: 0, updated: 0, unchanged: 3." in stdout.getvalue()
@@ -235,7 +245,11 @@ class TestExportView:
         assert response.status_code == 200
         assert response["Content-Type"].startswith("text/csv")
         assert "attachment" in response["Content-Disposition"]
-        assert [r[0] for r in read_csv(content(response))[1:]] == ["SYS-0001", "SYS-0002", "SYS-0003"]
+        assert [r[0] for r in read_csv(content(response))[1:]] == [
+            "SYS-0001",
+            "SYS-0002",
+            "SYS-0003",
+        ]
 
         filtered = client.get(
             url("system_export", municipality),
@@ -246,7 +260,7 @@ class TestExportView:
         assert [r[0] for r in read_xlsx(content(filtered))[1:]] == ["SYS-0002"]
 
         archive = client.get(url("system_export", municipality), {"format": "csv", "archived": "1"})
-        assert [r[0] for r in read_csv(content(archive))[1:]] == ["SYS-0004"]
+        assert sorted(r[0] for r in read_csv(content(archive))[1:]) == ["SYS-0004", "SYS-0005"]
 
     def test_only_what_the_user_may_see(self, client, register):
         municipality = register["municipality"]
@@ -282,8 +296,11 @@ class TestExportView:
 
         few = queries()
         for _ in range(25):
-            system = SystemFactory(municipality=municipality, board=register["board"],
-                                   department=register["department"])
+            system = SystemFactory(
+                municipality=municipality,
+                board=register["board"],
+                department=register["department"],
+            )
             system.contacts.add(system.system_owner)
         assert queries() == few
 
