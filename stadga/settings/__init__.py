@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "stadga.core",
     "stadga.organisation",
     "stadga.systems",
+    "stadga.api",
 ]
 
 MIDDLEWARE = [
@@ -152,8 +153,10 @@ X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first, so that a request without credentials gets 401 with a WWW-Authenticate
+        # header rather than 403.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [

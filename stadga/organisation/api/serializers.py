@@ -68,7 +68,9 @@ class MunicipalityUpdateSerializer(MunicipalitySerializer):
 class ConsequenceLevelSerializer(serializers.ModelSerializer):
     """One step of the municipality's consequence scale (P9.1)."""
 
-    municipality = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    municipality: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = ConsequenceLevel

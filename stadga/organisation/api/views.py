@@ -153,7 +153,10 @@ class MunicipalityViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         municipality = services.municipality_create(actor=request.user, **serializer.validated_data)
-        return Response(self.serializer_class(municipality, context=self.get_serializer_context()).data, status=201)
+        return Response(
+            self.serializer_class(municipality, context=self.get_serializer_context()).data,
+            status=201,
+        )
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         municipality = self.get_object()  # a 404 for a municipality the user is not a member of
@@ -165,7 +168,9 @@ class MunicipalityViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         municipality = services.municipality_update(
             municipality=municipality, data=serializer.validated_data, actor=request.user
         )
-        return Response(self.serializer_class(municipality, context=self.get_serializer_context()).data)
+        return Response(
+            self.serializer_class(municipality, context=self.get_serializer_context()).data
+        )
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.update(request, *args, partial=True, **kwargs)
@@ -211,7 +216,9 @@ class OrganisationViewSet(GovernedViewSet):
         return organisation_list(model=self.model, access=self.access, archived=archived)
 
     def visible_object(self, *, municipality: Municipality, pk: int) -> Model:
-        return organisation_get(model=self.model, access=self.access, municipality=municipality, pk=pk)
+        return organisation_get(
+            model=self.model, access=self.access, municipality=municipality, pk=pk
+        )
 
     def may_create(self, municipality: Municipality) -> bool:
         return self.access.manages_organisation(municipality.pk)
@@ -320,4 +327,3 @@ class RoleAssignmentViewSet(OrganisationViewSet):
         return services.role_assignment_update(
             role_assignment=instance, data=data, actor=self.request.user
         )
-

@@ -1,0 +1,36 @@
+"""The API, mounted at `api/` by the root URLconf: version 1 of the endpoints, the OpenAPI schema
+and the reference page built from it."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from stadga.organisation.api import views as organisation
+from stadga.systems.api import views as systems
+
+from . import views
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("municipalities", organisation.MunicipalityViewSet, basename="municipality")
+router.register(
+    "consequence-levels", organisation.ConsequenceLevelViewSet, basename="consequencelevel"
+)
+router.register("boards", organisation.BoardViewSet, basename="board")
+router.register("departments", organisation.DepartmentViewSet, basename="department")
+router.register("people", organisation.PersonViewSet, basename="person")
+router.register("role-assignments", organisation.RoleAssignmentViewSet, basename="roleassignment")
+router.register(
+    "external-organisations",
+    organisation.ExternalOrganisationViewSet,
+    basename="externalorganisation",
+)
+router.register("systems", systems.SystemViewSet, basename="system")
+
+urlpatterns = [
+    path("v1/auth/token/", views.ObtainTokenView.as_view(), name="token"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", views.api_docs, name="docs"),
+]

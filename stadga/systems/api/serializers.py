@@ -1,0 +1,117 @@
+"""The register of IT systems as the API reads and writes it (P9.3, P9.1, P5.6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from stadga.api.base import NOT_FOUND_MESSAGES, ScopedSerializer
+from stadga.organisation.models import Board, Department, Person
+from stadga.organisation.selectors import organisation_list
+from stadga.systems.choices import Flag
+from stadga.systems.models import System
+from stadga.systems.selectors import system_list
+
+_RELATED = ("board", "department", "system_owner", "contacts", "depends_on")
+
+
+class SystemSerializer(ScopedSerializer):
+    """An IT system with its board, department and named system owner (P9.3), classification
+    (P9.1) and the gaps the register points out (`flags`)."""
+
+    board_name = serializers.CharField(source="board.name", read_only=True)
+    department_name = serializers.CharField(
+        source="department.name", read_only=True, allow_null=True
+    )
+    system_owner_name = serializers.CharField(
+        source="system_owner.name", read_only=True, allow_null=True
+    )
+    flags = serializers.ListField(
+        child=serializers.ChoiceField(choices=Flag.choices),
+        read_only=True,
+        help_text=_("Gaps in the register: no system owner, not classified, in-house development."),
+    )
+
+    scoped_fields = {
+        "board": lambda access: organisation_list(model=Board, access=access),
+        "department": lambda access: organisation_list(model=Department, access=access),
+        "system_owner": lambda access: organisation_list(model=Person, access=access),
+        "contacts": lambda access: organisation_list(model=Person, access=access),
+        "depends_on": lambda access: system_list(access=access),
+    }
+
+    class Meta:
+        model = System
+        fields = (
+            "id",
+            "identifier",
+            "name",
+            "municipality",
+            "purpose",
+            "board",
+            "board_name",
+            "department",
+            "department_name",
+            "system_owner",
+            "system_owner_name",
+            "contacts",
+            "lifecycle_phase",
+            "in_production_from",
+            "phase_out_from",
+            "retired_on",
+            "system_type",
+            "vendor",
+            "user_count",
+            "depends_on",
+            "personal_data",
+            "confidentiality",
+            "integrity",
+            "availability",
+            "traceability",
+            "classification_justification",
+            "is_public",
+            "notes",
+            "flags",
+            "url",
+            "is_archived",
+            "archived_at",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = ("archived_at", "created_at", "updated_at")
+        extra_kwargs = {
+            # Left out, the service gives the next free SYS-NNNN key.
+            "identifier": {"required": False, "allow_blank": True},
+            **{name: {"error_messages": NOT_FOUND_MESSAGES} for name in _RELATED},
+        }
+        # The unique identifier is the model's constraint, checked by the service's full_clean().
+        validators: list[Any] = []
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        if self.instance is not None and "depends_on" in attrs:
+            attrs["depends_on"] = self._keep_unseen_dependencies(attrs["depends_on"])
+        return attrs
+
+    def _keep_unseen_dependencies(self, given: list[System]) -> list[System]:
+        """A body can only name dependencies the user may see (and that are not archived); a
+        change to the list keeps the ones it could not name rather than silently dropping them."""
+        system = self.instance
+        assert isinstance(system, System) and self.access is not None
+        if any(dependency.pk == system.pk for dependency in given):
+            raise serializers.ValidationError(
+                {"depends_on": [_("A system cannot depend on itself.")]}
+            )
+        current = list(system.depends_on.all())
+        nameable = set(
+            system_list(access=self.access)
+            .filter(pk__in=[d.pk for d in current])
+            .values_list("pk", flat=True)
+        )
+        return [*given, *(d for d in current if d.pk not in nameable)]
+
+
+class SystemUpdateSerializer(SystemSerializer):
+    municipality = serializers.SlugRelatedField(slug_field="slug", read_only=True)

@@ -1,0 +1,130 @@
+"""API endpoints for the register of IT systems, with the UI's access rules.
+
+Who reads a system: the IT department, executive board and auditors all of them; board members
+their board's, department heads their department's, system owners their own. Who writes: the IT
+department creates and archives (P3.2); whoever may edit a system changes it; only the department
+head or the IT department appoints its system owner or moves it (P9.3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import PermissionDenied
+
+from stadga.api.base import GovernedViewSet
+from stadga.organisation.models import Municipality
+from stadga.systems import services
+from stadga.systems.choices import Aspect, LifecyclePhase, SystemType
+from stadga.systems.models import System
+from stadga.systems.selectors import system_get, system_list
+
+from .serializers import SystemSerializer, SystemUpdateSerializer
+
+# The fields that say who answers for a system (P9.3).
+APPOINTMENT_FIELDS = ("system_owner", "board", "department")
+
+
+class SystemFilter(django_filters.FilterSet):
+    # Related objects by plain number: a choice filter would tell another municipality's ids
+    # (200, empty) from ids that do not exist (400).
+    municipality = django_filters.CharFilter(
+        field_name="municipality__slug", label=_("Municipality (short name)")
+    )
+    board = django_filters.NumberFilter(field_name="board_id")
+    department = django_filters.NumberFilter(field_name="department_id")
+    system_owner = django_filters.NumberFilter(field_name="system_owner_id")
+    has_owner = django_filters.BooleanFilter(
+        field_name="system_owner", lookup_expr="isnull", exclude=True, label=_("Has a system owner")
+    )
+    lifecycle_phase = django_filters.MultipleChoiceFilter(choices=LifecyclePhase.choices)
+    system_type = django_filters.MultipleChoiceFilter(choices=SystemType.choices)
+    classified = django_filters.BooleanFilter(
+        method="filter_classified", label=_("Classified on every aspect (P9.1)")
+    )
+
+    class Meta:
+        model = System
+        fields = {
+            "personal_data": ["exact"],
+            "is_public": ["exact"],
+            **{aspect: ["exact", "gte", "lte"] for aspect in Aspect.values},
+        }
+
+    def filter_classified(self, queryset: QuerySet[System], name: str, value: bool) -> QuerySet:
+        every_aspect = Q(**{f"{aspect}__isnull": False for aspect in Aspect.values})
+        return queryset.filter(every_aspect) if value else queryset.exclude(every_aspect)
+
+
+class SystemViewSet(GovernedViewSet):
+    """The register of IT systems (P9.3)."""
+
+    model = System
+    serializer_class = SystemSerializer
+    update_serializer_class = SystemUpdateSerializer
+    filterset_class = SystemFilter
+    search_fields = ("name", "identifier", "purpose", "vendor")
+    ordering_fields = (
+        "name",
+        "identifier",
+        "lifecycle_phase",
+        "system_type",
+        "board__name",
+        "department__name",
+        "system_owner__name",
+        "updated_at",
+        *Aspect.values,
+    )
+
+    create_denied = _("Only the IT department registers systems (P3.2).")
+    change_denied = _("You may read this system but not change it.")
+    archive_denied = _("Only the IT department archives and restores systems (P3.2).")
+    appoint_denied = _(
+        "The department appoints the system owner (P9.3): only the department head or the IT "
+        "department may change the system owner, board or department."
+    )
+
+    def visible(self, *, archived: bool) -> QuerySet[System]:
+        return system_list(access=self.access, archived=archived).prefetch_related(
+            "contacts", "depends_on"
+        )
+
+    def visible_object(self, *, municipality: Municipality, pk: int) -> System:
+        return system_get(access=self.access, municipality=municipality, pk=pk)
+
+    def may_create(self, municipality: Municipality) -> bool:
+        return self.access.keeps_register(municipality.pk)
+
+    def may_change(self, instance: System) -> bool:
+        return self.access.can_edit_system(instance)
+
+    def may_archive(self, instance: System) -> bool:
+        return self.access.keeps_register(instance.municipality_id)
+
+    def check_changes(self, *, instance: System, data: Mapping[str, Any]) -> None:
+        """P9.3: a system owner keeps their system's data but is not the one who appoints."""
+        if self.access.can_appoint_owner(instance):
+            return
+        refused = {
+            name: [self.appoint_denied]
+            for name in APPOINTMENT_FIELDS
+            if name in data and getattr(data[name], "pk", None) != getattr(instance, f"{name}_id")
+        }
+        if refused:
+            raise PermissionDenied(refused)
+
+    def service_create(self, *, municipality: Municipality, data: dict[str, Any]) -> System:
+        return services.system_create(municipality=municipality, data=data, actor=self.request.user)
+
+    def service_update(self, *, instance: System, data: dict[str, Any]) -> System:
+        return services.system_update(system=instance, data=data, actor=self.request.user)[0]
+
+    def service_archive(self, *, instance: System) -> System:
+        return services.system_archive(system=instance, actor=self.request.user)
+
+    def service_restore(self, *, instance: System) -> System:
+        return services.system_restore(system=instance, actor=self.request.user)
