@@ -13,7 +13,6 @@ from typing import Any, ClassVar
 
 from django.db.models import Model, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
@@ -149,10 +148,7 @@ class UiUrlMixin(serializers.Serializer):
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_url(self, obj: Any) -> str | None:
-        try:
-            path = obj.get_absolute_url()
-        except NoReverseMatch:  # the UI is not mounted (an API-only deployment or test)
-            return None
+        path = obj.get_absolute_url()
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request is not None else path
 

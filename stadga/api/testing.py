@@ -5,7 +5,6 @@ a reader, as the keeper and as a user of another municipality (always a 404, nev
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
@@ -13,7 +12,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -27,28 +26,15 @@ from stadga.testing.factories import (
 )
 
 
-def api_urls_marks() -> list[pytest.MarkDecorator]:
-    """Run against the site's URLconf; fall back to the API alone while it cannot be imported
-    (the UI's URL modules are written separately from the API)."""
-    try:
-        import_module("stadga.urls")
-    except (ImportError, AttributeError):
-        return [pytest.mark.urls("stadga.api.standalone_urls")]
-    return []
-
-
 def api_url(name: str, *args: object, **query: object) -> str:
     """`api_url("system-list", municipality="x")` → `/api/v1/systems/?municipality=x`."""
     url = reverse(f"api:{name}", args=args)
     return f"{url}?{urlencode(query, doseq=True)}" if query else url
 
 
-def ui_url(obj: Any) -> str | None:
-    """The object's UI page as the API reports it, or None where the UI is not mounted."""
-    try:
-        return f"http://testserver{obj.get_absolute_url()}"
-    except NoReverseMatch:
-        return None
+def ui_url(obj: Any) -> str:
+    """The object's UI page as the API reports it."""
+    return f"http://testserver{obj.get_absolute_url()}"
 
 
 def client_for(user: Any | None) -> APIClient:

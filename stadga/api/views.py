@@ -7,13 +7,11 @@ is as accessible as every other page.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.template import TemplateDoesNotExist, engines
-from django.template.loader import get_template
+from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -21,7 +19,6 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from .base import ApiAutoSchema, TokenThrottle
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
-_TEMPLATE_FILE = Path(__file__).parent / "templates" / "api" / "docs.html"
 # One schema per language and URLconf: the schema is the same for every user, and generating it
 # walks every endpoint.
 _schemas: dict[tuple[str, str], dict[str, Any]] = {}
@@ -117,15 +114,6 @@ def _components(schema: dict[str, Any]) -> list[dict[str, Any]]:
     return components
 
 
-def _docs_template() -> Any:
-    try:
-        return get_template("api/docs.html")
-    except TemplateDoesNotExist:
-        # `stadga.api` is not an installed app, so its templates folder is not searched; the
-        # template is read from beside this module and still extends the site's base.html.
-        return engines["django"].from_string(_TEMPLATE_FILE.read_text(encoding="utf-8"))
-
-
 def api_docs(request: HttpRequest) -> HttpResponse:
     """Every endpoint and operation of the API, and the data each one reads and writes."""
     schema = api_schema()
@@ -135,4 +123,4 @@ def api_docs(request: HttpRequest) -> HttpResponse:
         "components": _components(schema),
         "security_schemes": sorted(schema.get("components", {}).get("securitySchemes", {})),
     }
-    return HttpResponse(_docs_template().render(context, request))
+    return TemplateResponse(request, "api/docs.html", context)

@@ -71,9 +71,7 @@ def municipality_settings_update(
     """
     labels = {role: label.strip() for role, label in role_labels.items() if label.strip()}
     with governed_write(actor):
-        _, changed = object_update(
-            instance=municipality, data={"role_labels": labels}, actor=actor
-        )
+        _, changed = object_update(instance=municipality, data={"role_labels": labels}, actor=actor)
         for level in municipality.consequence_levels.all():
             if level.level in levels:
                 name, description = levels[level.level]

@@ -10,8 +10,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Model, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.utils.translation import gettext as _
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from stadga.core.services import object_archive, object_restore
 from stadga.core.views import MunicipalityView, Registration

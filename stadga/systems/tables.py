@@ -7,7 +7,6 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from stadga.core.tables import ScopedTable
-
 from stadga.organisation.choices import Role
 
 from .choices import Aspect

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 
 from stadga.organisation.choices import Role
 from stadga.organisation.models import (
@@ -20,7 +21,7 @@ from stadga.systems.choices import LifecyclePhase
 from stadga.systems.models import System
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
@@ -31,7 +32,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct horse battery staple")
 
 
-class MunicipalityFactory(factory.django.DjangoModelFactory):
+class MunicipalityFactory(factory.django.DjangoModelFactory[Municipality]):
     class Meta:
         model = Municipality
         skip_postgeneration_save = True
@@ -49,7 +50,7 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
                 obj.consequence_levels.create(level=level, name=name, description=description)
 
 
-class BoardFactory(factory.django.DjangoModelFactory):
+class BoardFactory(factory.django.DjangoModelFactory[Board]):
     class Meta:
         model = Board
 
@@ -57,7 +58,7 @@ class BoardFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Nämnd {n}")
 
 
-class DepartmentFactory(factory.django.DjangoModelFactory):
+class DepartmentFactory(factory.django.DjangoModelFactory[Department]):
     class Meta:
         model = Department
 
@@ -66,7 +67,7 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Förvaltning {n}")
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(factory.django.DjangoModelFactory[Person]):
     class Meta:
         model = Person
 
@@ -75,7 +76,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.org")
 
 
-class ExternalOrganisationFactory(factory.django.DjangoModelFactory):
+class ExternalOrganisationFactory(factory.django.DjangoModelFactory[ExternalOrganisation]):
     class Meta:
         model = ExternalOrganisation
 
@@ -84,7 +85,7 @@ class ExternalOrganisationFactory(factory.django.DjangoModelFactory):
     responsibilities = "Ortsnät"
 
 
-class SystemFactory(factory.django.DjangoModelFactory):
+class SystemFactory(factory.django.DjangoModelFactory[System]):
     class Meta:
         model = System
         skip_postgeneration_save = True
@@ -108,7 +109,7 @@ class SystemFactory(factory.django.DjangoModelFactory):
     traceability = 1
 
 
-class RoleAssignmentFactory(factory.django.DjangoModelFactory):
+class RoleAssignmentFactory(factory.django.DjangoModelFactory[RoleAssignment]):
     class Meta:
         model = RoleAssignment
 

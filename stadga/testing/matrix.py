@@ -47,7 +47,7 @@ class ViewMatrix:
 
     @pytest.fixture
     def municipality(self) -> Municipality:
-        return MunicipalityFactory()
+        return MunicipalityFactory.create()
 
     @pytest.fixture
     def obj(self, municipality: Municipality) -> Any:
@@ -56,7 +56,7 @@ class ViewMatrix:
     @pytest.fixture
     def outsider(self) -> Any:
         """The IT coordinator of another municipality: all-powerful there, nobody here."""
-        return member(MunicipalityFactory(), Role.IT_COORDINATOR)
+        return member(MunicipalityFactory.create(), Role.IT_COORDINATOR)
 
     def url(self, municipality: Municipality, action: str = "", pk: int | None = None) -> str:
         path = f"/k/{municipality.slug}/{self.url_prefix}/"
@@ -105,7 +105,7 @@ class ViewMatrix:
 
     def test_other_municipality_url_with_own_slug_is_404(self, client: Any, obj: Any) -> None:
         """The object's id under a municipality the user does belong to is still not found."""
-        own = MunicipalityFactory()
+        own = MunicipalityFactory.create()
         client.force_login(member(own, Role.IT_COORDINATOR))
         assert client.get(self.url(own, pk=obj.pk)).status_code == 404
         assert client.get(self.url(own, "edit", obj.pk)).status_code == 404

@@ -37,3 +37,17 @@ def browser() -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _share_in_memory_sqlite(live_server: Any) -> Iterator[None]:
+    """The live server's threads use the test's in-memory SQLite connection; say so, or each
+    thread's clean-up raises when it closes a connection it did not open."""
+    from django.db import connection
+
+    shared = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    if shared:
+        connection.inc_thread_sharing()
+    yield
+    if shared:
+        connection.dec_thread_sharing()

@@ -2,9 +2,10 @@
 download and the export of a list. An app subclasses them with its spec, URL names and rights
 (see stadga/systems/views_tabular.py); everything works without JavaScript.
 
-Between preview and confirm the uploaded file is kept in the private `imports` storage (var/imports/<token>, never served), the
-token random and remembered in the uploader's session with the municipality and kind it was
-checked for; confirm checks the file again, since the register may have changed meanwhile.
+Between preview and confirm the uploaded file is kept in the private `imports` storage
+(var/imports/pending/<token>, never served), the token random and remembered in the uploader's
+session with the municipality and kind it was checked for; confirm checks the file again, since
+the register may have changed meanwhile.
 """
 
 from __future__ import annotations

@@ -5,10 +5,12 @@ from typing import Any
 from django import template
 from django.db.models import Model, QuerySet
 from django.utils.html import format_html, format_html_join, linebreaks
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
+
+NOTHING = mark_safe('<span class="muted">–</span>')  # noqa: S308
 
 
 def _one(item: Any) -> SafeString:
@@ -22,13 +24,13 @@ def _one(item: Any) -> SafeString:
 def show(value: Any) -> SafeString:
     """A value as a detail page shows it: a dash for nothing, yes/no, links to objects."""
     if value is None or value == "":
-        return format_html('<span class="muted">–</span>')
+        return NOTHING
     if value is True or value is False:
         return format_html("{}", _("Yes") if value else _("No"))
     if isinstance(value, QuerySet | list | tuple):
         items = list(value)
         if not items:
-            return format_html('<span class="muted">–</span>')
+            return NOTHING
         return format_html_join(", ", "{}", ((_one(i),) for i in items))
     if isinstance(value, str):
         return SafeString(linebreaks(value, autoescape=True))

@@ -16,7 +16,7 @@ from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
 from stadga.api.base import TokenThrottle
-from stadga.api.testing import ApiMatrix, api_url, api_urls_marks, client_for, ids
+from stadga.api.testing import ApiMatrix, api_url, client_for, ids
 from stadga.core.api import exception_handler
 from stadga.organisation.choices import Role
 from stadga.organisation.models import (
@@ -40,7 +40,7 @@ from stadga.testing.factories import (
     member,
 )
 
-pytestmark = [pytest.mark.django_db, *api_urls_marks()]
+pytestmark = [pytest.mark.django_db]
 
 
 # --- the matrix, once per resource ---------------------------------------------------------------

@@ -61,7 +61,9 @@ def test_role_assign_checks_scope_and_duplicates() -> None:
     board = BoardFactory(municipality=municipality)
     with pytest.raises(ValidationError) as error:
         services.role_assign(
-            municipality=municipality, data={"person": person, "role": Role.BOARD_MEMBER}, actor=None
+            municipality=municipality,
+            data={"person": person, "role": Role.BOARD_MEMBER},
+            actor=None,
         )
     assert "board" in error.value.message_dict
     data = {"person": person, "role": Role.BOARD_MEMBER, "board": board}

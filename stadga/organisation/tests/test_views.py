@@ -225,9 +225,7 @@ class TestSettings:
         municipality = MunicipalityFactory()
         user = member(municipality, Role.IT_COORDINATOR)
         client.force_login(user)
-        response = client.post(
-            self.url(municipality), self.data(role_system_owner="Systemägare")
-        )
+        response = client.post(self.url(municipality), self.data(role_system_owner="Systemägare"))
         assert response.status_code == 302
         municipality.refresh_from_db()
         assert municipality.role_label(Role.SYSTEM_OWNER) == "Systemägare"

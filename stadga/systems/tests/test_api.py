@@ -11,7 +11,7 @@ from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from stadga.api.testing import ApiMatrix, api_url, api_urls_marks, client_for, ids, ui_url
+from stadga.api.testing import ApiMatrix, api_url, client_for, ids, ui_url
 from stadga.organisation.choices import Role
 from stadga.organisation.models import Municipality
 from stadga.systems.models import System
@@ -25,7 +25,7 @@ from stadga.testing.factories import (
     member,
 )
 
-pytestmark = [pytest.mark.django_db, *api_urls_marks()]
+pytestmark = [pytest.mark.django_db]
 
 
 def sv(message: str) -> str:

@@ -36,7 +36,9 @@ def _data(municipality, **overrides):
 def test_create_logs_the_actor_and_numbers_the_system() -> None:
     municipality = MunicipalityFactory()
     actor = UserFactory()
-    system = services.system_create(municipality=municipality, data=_data(municipality), actor=actor)
+    system = services.system_create(
+        municipality=municipality, data=_data(municipality), actor=actor
+    )
     assert system.identifier == "SYS-0001"
     entry = LogEntry.objects.get_for_object(system).get()
     assert entry.actor == actor
