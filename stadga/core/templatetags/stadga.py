@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 register = template.Library()
 
-NOTHING = mark_safe('<span class="muted">–</span>')  # noqa: S308
+NOTHING = mark_safe('<span class="muted">–</span>')
 
 
 def _one(item: Any) -> SafeString:
