@@ -30,16 +30,14 @@ class PersonForm(ScopedModelForm):
 
 
 class ExternalOrganisationForm(ScopedModelForm):
+    # A bare "kommun.se" means the https site.
+    website = forms.URLField(
+        label=_("website"), required=False, max_length=200, assume_scheme="https"
+    )
+
     class Meta:
         model = ExternalOrganisation
         fields = ["name", "organisation_number", "responsibilities", "website", "contact"]
-        field_classes = {"website": forms.URLField}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        website = self.fields["website"]
-        assert isinstance(website, forms.URLField)
-        website.assume_scheme = "https"  # a bare "kommun.se" means the https site
 
 
 class RoleAssignmentForm(ScopedModelForm):

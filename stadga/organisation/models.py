@@ -329,16 +329,23 @@ class RoleAssignment(GovernedModel):
     def clean(self) -> None:
         scope = ROLE_SCOPE.get(self.role)
         errors: dict[str, object] = {}
+        # Whole sentences per scope: Swedish needs en/ett, so no label is spliced into one.
+        needed = {
+            Scope.BOARD: _("This role is held over a board: choose one."),
+            Scope.DEPARTMENT: _("This role is held over a department: choose one."),
+            Scope.SYSTEM: _("This role is held over a system: choose one."),
+        }
+        not_held = {
+            Scope.BOARD: _("This role is not held over a board."),
+            Scope.DEPARTMENT: _("This role is not held over a department."),
+            Scope.SYSTEM: _("This role is not held over a system."),
+        }
         for field in ("board", "department", "system"):
             given = getattr(self, f"{field}_id") is not None
             if field == scope and not given:
-                errors[field] = _("This role is held over a %(scope)s: choose one.") % {
-                    "scope": Scope(scope).label.lower()
-                }
+                errors[field] = needed[Scope(field)]
             elif field != scope and given:
-                errors[field] = _("This role is not held over a %(scope)s.") % {
-                    "scope": Scope(field).label.lower()
-                }
+                errors[field] = not_held[Scope(field)]
             elif given and getattr(self, field).municipality_id != self.municipality_id:
                 errors[field] = _("It belongs to another municipality.")
         if self.person_id and self.person.municipality_id != self.municipality_id:

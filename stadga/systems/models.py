@@ -77,16 +77,10 @@ class System(GovernedModel):
         related_name="dependants",
     )
     personal_data = models.BooleanField(_("personal data"), default=False)
-    confidentiality = models.PositiveSmallIntegerField(
-        Aspect.CONFIDENTIALITY.label, null=True, blank=True
-    )
-    integrity = models.PositiveSmallIntegerField(Aspect.INTEGRITY.label, null=True, blank=True)
-    availability = models.PositiveSmallIntegerField(
-        Aspect.AVAILABILITY.label, null=True, blank=True
-    )
-    traceability = models.PositiveSmallIntegerField(
-        Aspect.TRACEABILITY.label, null=True, blank=True
-    )
+    confidentiality = models.PositiveSmallIntegerField(_("confidentiality"), null=True, blank=True)
+    integrity = models.PositiveSmallIntegerField(_("integrity"), null=True, blank=True)
+    availability = models.PositiveSmallIntegerField(_("availability"), null=True, blank=True)
+    traceability = models.PositiveSmallIntegerField(_("traceability"), null=True, blank=True)
     classification_justification = models.TextField(_("classification justification"), blank=True)
     is_public = models.BooleanField(
         _("public"),
