@@ -57,6 +57,8 @@ class ScopedFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.municipality = municipality
         for f in self.filters.values():
+            if isinstance(f, django_filters.ChoiceFilter):  # model choices too
+                f.extra["empty_label"] = _("All")
             queryset = f.extra.get("queryset")
             if isinstance(queryset, QuerySet):
                 f.extra["queryset"] = _scope(queryset, municipality)

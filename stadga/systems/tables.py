@@ -14,7 +14,7 @@ from .models import System
 
 
 class SystemTable(ScopedTable):
-    identifier = tables.Column(verbose_name=_("ID"))
+    identifier = tables.Column(verbose_name=_("ID"), attrs={"td": {"class": "nowrap"}})
     name = tables.Column(linkify=True)
     board = tables.Column(order_by=("board__name",))
     department = tables.Column(order_by=("department__name",))
@@ -25,7 +25,10 @@ class SystemTable(ScopedTable):
         verbose_name=_("C/I/A/T"),
         empty_values=(),
         order_by=tuple(f"-{a}" for a in Aspect.values),
-        attrs={"th": {"title": _("Confidentiality, integrity, availability, traceability")}},
+        attrs={
+            "th": {"title": _("Confidentiality, integrity, availability, traceability")},
+            "td": {"class": "nowrap"},
+        },
     )
     flags = tables.Column(verbose_name=_("Gaps"), empty_values=(), orderable=False)
 
