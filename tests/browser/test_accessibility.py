@@ -74,6 +74,7 @@ def test_main_pages_have_no_axe_violations(browser: Any, site: dict[str, Any]) -
         "/settings/",
     ]:
         assert_accessible(page, base + path)
+    assert_accessible(page, site["url"] + "/api/docs/")
     # A form with errors: the error summary and the marked fields must pass too.
     page.goto(f"{base}/systems/{pk}/edit/")
     page.fill("#id_name", "")
@@ -112,3 +113,36 @@ def test_register_filters_without_javascript(browser: Any, site: dict[str, Any])
     assert rows.count() == 1
     assert "Ekonomisystem" in rows.first.inner_text()
     context.close()
+
+
+def test_import_preview_with_errors_and_with_changes(
+    browser: Any, site: dict[str, Any], tmp_path: Any
+) -> None:
+    """The import's preview — both the error table and the list of changes — passes axe too."""
+    from stadga.testing.spreadsheets import xlsx_bytes
+
+    system = site["system"]
+    broken = tmp_path / "trasig.xlsx"
+    broken.write_bytes(
+        xlsx_bytes([["System-id", "Namn", "Nämnd"], ["SYS-9999", "Nytt", "Ingen sådan nämnd"]])
+    )
+    good = tmp_path / "rätt.xlsx"
+    good.write_bytes(
+        xlsx_bytes(
+            [
+                ["System-id", "Namn", "Nämnd", "Systemansvarig"],
+                [system.identifier, "Nytt namn", system.board.name, system.system_owner.name],
+            ]
+        )
+    )
+    page = browser.new_page()
+    log_in(page, site)
+    url = f"{site['url']}/k/{site['m'].slug}/systems/import/"
+    for upload, expected in ((broken, "Ingen sådan nämnd"), (good, "Nytt namn")):
+        page.goto(url)
+        page.set_input_files("input[type=file]", str(upload))
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
+        assert expected in page.content()
+        violations = Axe().run(page, options=WCAG_21_AA).response["violations"]
+        assert not violations, violations
