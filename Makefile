@@ -31,7 +31,8 @@ run: $(VENV)/.base-installed
 	@echo ""
 	@echo "Stadga is served at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	@echo ""
-	$(BIN)/gunicorn stadga.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+	$(BIN)/gunicorn stadga.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --timeout 120 \
+		--access-logfile -
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

@@ -392,3 +392,18 @@ def test_command_if_empty_leaves_a_database_with_a_municipality_alone(db):
     assert counts() == before
     assert not Municipality.objects.filter(slug="karlsborg").exists()
     assert "not loaded" in out.getvalue()
+
+
+def test_command_if_empty_on_a_loaded_demo_still_lists_the_logins(db):
+    """A second `make run` keeps the data and still tells the user how to log in."""
+    call_command("demo", "--if-empty", stdout=io.StringIO())
+    before = counts()
+    out = io.StringIO()
+
+    call_command("demo", "--if-empty", stdout=out)
+
+    assert counts() == before
+    text = out.getvalue()
+    assert "not loaded" in text
+    assert DEMO_PASSWORD in text
+    assert all(username in text for username, _ in DEMO_ACCOUNTS)

@@ -28,6 +28,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, if_empty: bool = False, **options: Any) -> None:
         if if_empty and Municipality.objects.exists():
             self.stdout.write("The database already holds a municipality; the demo was not loaded.")
+            demo = Municipality.objects.filter(is_demo=True, archived_at__isnull=True).first()
+            if demo is not None:  # its logins still work: say which they are
+                self.summary(demo)
             return
         try:
             municipality = load_demo(stdout=self.stdout)
