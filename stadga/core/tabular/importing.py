@@ -218,6 +218,10 @@ class _Run:
         spec = self.spec
         key_column = spec.key_column()
         existing = {getattr(obj, spec.key): obj for obj in spec.optimise(spec.get_queryset())}
+        for obj in existing.values():
+            # One municipality object for every row: validation reads it (e.g. the top of its
+            # consequence scale), and each row would otherwise load its own copy.
+            obj.municipality = spec.municipality
         first_row: dict[Any, int] = {}
         for row in self.rows:
             if key_column.field not in row.values:
