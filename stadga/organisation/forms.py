@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from stadga.core.forms import ScopedModelForm
@@ -24,9 +25,35 @@ class DepartmentForm(ScopedModelForm):
 
 
 class PersonForm(ScopedModelForm):
+    # A username, not a list of every login: logins span municipalities, and their names are
+    # not this municipality's to browse.
+    user = forms.CharField(
+        label=_("Login (username)"),
+        required=False,
+        max_length=150,
+        help_text=_(
+            "The username of an existing login. Linking it makes the login a member of the "
+            "municipality, with this person's roles."
+        ),
+    )
+
     class Meta:
         model = Person
-        fields = ["name", "title", "email", "phone", "department"]
+        fields = ["name", "title", "email", "phone", "department", "user"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.user_id and not self.is_bound:
+            self.initial["user"] = self.instance.user.get_username()
+
+    def clean_user(self) -> Any:
+        username = self.cleaned_data["user"].strip()
+        if not username:
+            return None
+        user = get_user_model()._default_manager.filter(username=username).first()
+        if user is None:
+            raise forms.ValidationError(_("There is no login with that username."))
+        return user
 
 
 class ExternalOrganisationForm(ScopedModelForm):

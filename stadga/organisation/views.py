@@ -106,7 +106,7 @@ person_views = _registration(
     Person,
     create=services.person_create,
     update=services.person_update,
-    detail_fields=("name", "title", "email", "phone", "department"),
+    detail_fields=("name", "title", "email", "phone", "department", "user"),
     detail_template="organisation/person_detail.html",
     detail_context=_person_context,
 )

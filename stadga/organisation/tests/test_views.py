@@ -250,3 +250,42 @@ class TestSettings:
         assert client.get(self.url(municipality)).status_code == 404
         client.logout()
         assert client.get(self.url(municipality)).status_code == 302
+
+
+@pytest.mark.django_db
+class TestLinkingALogin:
+    def test_coordinator_links_a_login_which_becomes_a_member(self, client: Any) -> None:
+        from stadga.testing.factories import UserFactory
+
+        municipality = MunicipalityFactory()
+        person = PersonFactory(municipality=municipality)
+        newcomer = UserFactory(username="ny.medarbetare")
+        client.force_login(member(municipality, Role.IT_COORDINATOR))
+        data = {"name": person.name, "email": person.email, "user": "ny.medarbetare"}
+        url = f"/k/{municipality.slug}/people/{person.pk}/edit/"
+        assert client.post(url, data).status_code == 302
+        person.refresh_from_db()
+        assert person.user == newcomer
+        assert 'value="ny.medarbetare"' in client.get(url).content.decode()
+        client.force_login(newcomer)
+        assert client.get(f"/k/{municipality.slug}/").status_code == 200
+
+    def test_unknown_username_is_a_clear_error(self, client: Any) -> None:
+        municipality = MunicipalityFactory()
+        person = PersonFactory(municipality=municipality)
+        client.force_login(member(municipality, Role.IT_COORDINATOR))
+        url = f"/k/{municipality.slug}/people/{person.pk}/edit/"
+        response = client.post(url, {"name": person.name, "user": "ingen.alls"})
+        assert response.status_code == 400
+        assert 'href="#id_user"' in response.content.decode()
+        person.refresh_from_db()
+        assert person.user is None
+
+    def test_a_login_is_one_person_per_municipality(self, client: Any) -> None:
+        municipality = MunicipalityFactory()
+        taken = member(municipality)
+        person = PersonFactory(municipality=municipality)
+        client.force_login(member(municipality, Role.IT_COORDINATOR))
+        url = f"/k/{municipality.slug}/people/{person.pk}/edit/"
+        response = client.post(url, {"name": person.name, "user": taken.username})
+        assert response.status_code == 400
