@@ -10,6 +10,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("stadga.api.urls")),
+    path("policies/", include("stadga.policy.urls_library")),
+    path("", include("stadga.notifications.urls")),
     path("k/<slug:municipality>/", include("stadga.organisation.urls")),
+    path("k/<slug:municipality>/policy/", include("stadga.policy.urls")),
     path("k/<slug:municipality>/systems/", include("stadga.systems.urls")),
 ]

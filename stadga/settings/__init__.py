@@ -49,7 +49,11 @@ INSTALLED_APPS = [
     "stadga.core",
     "stadga.organisation",
     "stadga.systems",
+    "stadga.policy",
+    "stadga.notifications",
     "stadga.api",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +180,14 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Background work: Django's Tasks API (the django-tasks backport) on the database; `stadga
+# worker` runs it. A queue-based backend can replace it for scale-out.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+    }
 }
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"
