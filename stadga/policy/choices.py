@@ -26,4 +26,4 @@ def worst(statuses: list[str]) -> str:
     """The least kept of several statuses; not applicable only when every one is."""
     if not statuses:
         return Status.NOT_MEASURABLE
-    return min(statuses, key=SEVERITY.index)
+    return min(statuses, key=lambda status: SEVERITY.index(Status(status)))

@@ -187,7 +187,8 @@ class Attestation(GovernedModel):
             errors["valid_until"] = _("The attestation cannot expire before it is valid.")
         if self.attested_by_id and self.attested_by.municipality_id != self.municipality_id:
             errors["attested_by"] = _("The person belongs to another municipality.")
-        if self.system_id and self.system.municipality_id != self.municipality_id:
+        system = self.system if self.system_id else None
+        if system is not None and system.municipality_id != self.municipality_id:
             errors["system"] = _("The system belongs to another municipality.")
         if errors:
             raise ValidationError(errors)
