@@ -24,13 +24,17 @@ $(VENV)/.dev-installed: requirements/dev.lock $(VENV)/.base-installed
 	$(BIN)/pip install --quiet -r requirements/dev.lock
 	@touch $@
 
+# The web server, with the task worker (`stadga worker`) beside it; Ctrl-C stops both.
 run: $(VENV)/.base-installed
 	$(BIN)/stadga migrate --no-input
+	$(BIN)/stadga policy load --shipped
 	$(BIN)/stadga collectstatic --no-input --verbosity 0
 	$(BIN)/stadga demo --if-empty
 	@echo ""
 	@echo "Stadga is served at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	@echo ""
+	$(BIN)/stadga worker & WORKER=$$!; \
+	trap 'kill -TERM $$WORKER 2>/dev/null; wait $$WORKER' EXIT; trap 'exit 130' INT TERM; \
 	$(BIN)/gunicorn stadga.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --timeout 120 \
 		--access-logfile -
 

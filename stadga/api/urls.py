@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from stadga.organisation.api import views as organisation
+from stadga.policy.api import views as policy
 from stadga.systems.api import views as systems
 
 from . import views
@@ -27,6 +28,13 @@ router.register(
     basename="externalorganisation",
 )
 router.register("systems", systems.SystemViewSet, basename="system")
+router.register("policies", policy.PolicyViewSet, basename="policy")
+router.register("clauses", policy.ClauseViewSet, basename="clause")
+router.register("policy-adoptions", policy.PolicyAdoptionViewSet, basename="policyadoption")
+router.register("compliance", policy.ComplianceViewSet, basename="compliance")
+router.register(
+    "compliance-snapshots", policy.ComplianceSnapshotViewSet, basename="compliancesnapshot"
+)
 
 urlpatterns = [
     path("v1/auth/token/", views.ObtainTokenView.as_view(), name="token"),

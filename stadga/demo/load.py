@@ -8,6 +8,7 @@ changed while trying the demo survives a reload.
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from typing import Any, Protocol
 
@@ -25,6 +26,9 @@ from stadga.organisation.models import (
     Person,
     RoleAssignment,
 )
+from stadga.policy.library import read_library, shipped_libraries
+from stadga.policy.models import Policy, PolicyAdoption
+from stadga.policy.services_library import policy_adopt, policy_load
 from stadga.systems import services as systems
 from stadga.systems.models import System
 
@@ -32,6 +36,13 @@ from . import DEMO_PASSWORD, OPERATOR_USERNAME, data
 
 # The demo is loaded by the system itself, not by a person (the change log shows no user).
 ACTOR = None
+
+# The demo municipality has adopted the shipped 2006 policy (P3.1). The council's date is the
+# policy's own; the minutes' paragraph is invented for the demo, like everything in it.
+POLICY_KEY = "karlsborg-it-policy-2006"
+POLICY_VERSION = "2006-09-25"
+POLICY_ADOPTED_ON = datetime.date(2006, 9, 25)
+POLICY_DECISION_REFERENCE = "KF § 87/2006"
 
 
 class Writer(Protocol):
@@ -81,6 +92,7 @@ class _Loader:
         self.load_systems(m)
         self.load_roles(m)
         self.load_operator()
+        self.load_policy(m)
         return m
 
     def municipality(self) -> Municipality:
@@ -284,3 +296,20 @@ class _Loader:
             )
             held.add(key)
             self.created["role assignments"] += 1
+
+    def load_policy(self, m: Municipality) -> None:  # P3.1
+        """The shipped policy libraries, and the demo's adoption of the 2006 policy."""
+        for path in shipped_libraries():
+            if policy_load(library=read_library(path), actor=ACTOR).created:
+                self.created["policy versions"] += 1
+        policy = Policy.objects.get(key=POLICY_KEY, version=POLICY_VERSION)
+        # An adoption someone archived while trying the demo stays archived.
+        if not PolicyAdoption.objects.filter(municipality=m, policy=policy).exists():
+            policy_adopt(
+                municipality=m,
+                policy=policy,
+                adopted_on=POLICY_ADOPTED_ON,
+                decision_reference=POLICY_DECISION_REFERENCE,
+                actor=ACTOR,
+            )
+            self.created["policy adoptions"] += 1

@@ -22,6 +22,10 @@ class ClauseResult:
     expired_attestations: list[Attestation] = field(default_factory=list)
 
     @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
+
+    @property
     def figure(self) -> str:
         """The rules' figures in words, e.g. '37 of 40 systems in production have an owner'."""
         return "; ".join(str(result.summary) for _rule, result in self.rules if result.summary)
@@ -42,7 +46,12 @@ class ClauseResult:
             "numerator": sum(numerators) if numerators else None,
             "denominator": sum(denominators) if denominators else None,
             "responsible_role": self.clause.responsible_role,
-            "rules": [{"id": rule.id, **result.as_dict()} for rule, result in self.rules],
+            "offender_count": self.offender_count,
+            "attestation_required": self.clause.attestation_required,
+            "rules": [
+                {"id": rule.id, "title": str(rule.title), **result.as_dict()}
+                for rule, result in self.rules
+            ],
             "attestations": [
                 {
                     "by": str(a.attested_by),
@@ -51,6 +60,7 @@ class ClauseResult:
                 }
                 for a in self.attestations
             ],
+            "expired_attestations": len(self.expired_attestations),
         }
 
 

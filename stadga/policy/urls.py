@@ -6,4 +6,5 @@ app_name = "policy"
 
 urlpatterns = [
     path("", include("stadga.policy.urls_live")),
+    path("", include("stadga.policy.urls_adoption")),
 ]

@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "stadga.core.context_processors.stadga",
+                "stadga.notifications.context_processors.unread_count",
             ],
         },
     },
@@ -148,6 +149,8 @@ STADGA_IMPORT_MAX_ROWS = env.int("STADGA_IMPORT_MAX_ROWS", default=20_000)
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="stadga@localhost")
+# The address Stadga is reached at, for links in e-mails, e.g. https://stadga.kommun.se
+STADGA_BASE_URL = env.str("STADGA_BASE_URL", default="http://127.0.0.1:8000")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)

@@ -23,6 +23,7 @@ from stadga.organisation.models import (
     Person,
     RoleAssignment,
 )
+from stadga.policy.models import Clause, Policy, PolicyAdoption
 from stadga.systems.choices import Flag, LifecyclePhase, SystemType
 from stadga.systems.models import System
 from stadga.testing.factories import MunicipalityFactory, UserFactory
@@ -37,6 +38,9 @@ GOVERNED = [
     ExternalOrganisation,
     RoleAssignment,
     System,
+    Policy,
+    Clause,
+    PolicyAdoption,
 ]
 
 
@@ -180,6 +184,17 @@ def test_every_department_has_a_head_and_every_board_a_member(karlsborg):
     assert headed == set(departments.values_list("pk", flat=True))
     seated = set(roles.filter(role=Role.BOARD_MEMBER).values_list("board", flat=True))
     assert seated == set(boards.values_list("pk", flat=True))
+
+
+def test_the_demo_has_adopted_the_shipped_2006_policy(karlsborg):  # P3.1
+    adoption = PolicyAdoption.objects.get(municipality=karlsborg)
+    assert (adoption.policy.key, adoption.policy.version) == (
+        "karlsborg-it-policy-2006",
+        "2006-09-25",
+    )
+    assert adoption.adopted_on.isoformat() == "2006-09-25"
+    assert adoption.decision_reference
+    assert adoption.policy.clauses.count() >= 40
 
 
 # --- Idempotence -----------------------------------------------------------------------------

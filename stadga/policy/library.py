@@ -1,0 +1,413 @@
+"""Policy libraries as data: read a YAML library file, check it, and load it (P3.1).
+
+A library is one version of a policy: its metadata and its clauses, each with the Swedish text,
+an English reading, the role that answers for it and the compliance rules that measure it. The
+shipped libraries live in `stadga/policy/library/`; the format is described in
+`stadga/policy/library_schema.py` and in the shipped Karlsborg file itself.
+
+Checking happens in three steps, each reported with the line the problem is on:
+
+1. YAML syntax (`yaml.compose`, which keeps where every node starts);
+2. the JSON schema (shape, types, lengths, known roles);
+3. what a schema cannot say: unique clause IDs and section numbers, sections that exist, rules that
+   are registered, real dates, and a reason for every clause nothing measures.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.utils.translation import gettext as _
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError as SchemaError
+
+from .library_schema import LIBRARY_SCHEMA
+from .models import Policy
+from .registry import all_rules
+
+LIBRARY_DIR = Path(__file__).resolve().parent / "library"
+
+_validator = Draft202012Validator(LIBRARY_SCHEMA)
+
+NodePath = tuple[str | int, ...]
+
+
+class LibraryError(Exception):
+    """A library file that cannot be loaded, with every problem found (each with its line)."""
+
+    def __init__(self, messages: Sequence[str], *, source: str = "") -> None:
+        self.messages = list(messages)
+        self.source = source
+        super().__init__("\n".join(self.messages))
+
+    def __str__(self) -> str:
+        prefix = f"{self.source}: " if self.source else ""
+        return "\n".join(prefix + message for message in self.messages)
+
+
+@dataclass(frozen=True)
+class LibraryClause:
+    """One clause as the file states it, ready to be stored as a `Clause`."""
+
+    clause_id: str
+    section: str
+    section_title: str
+    section_title_en: str
+    text: str
+    text_en: str
+    responsible_role: str
+    rule_ids: tuple[str, ...]
+    attestation_required: bool
+    unmeasured_note: str
+    unmeasured_note_en: str
+
+
+@dataclass(frozen=True)
+class Library:
+    """A checked library file: the metadata of one policy version and its clauses in order."""
+
+    key: str
+    version: str
+    title: str
+    title_en: str
+    issuing_body: str
+    adopted_on: datetime.date
+    decision_reference: str
+    language: str
+    clauses: tuple[LibraryClause, ...]
+    checksum: str  # sha256 of the file: the same version must always be the same text
+    source: str = ""  # the file name, shown with the loaded policy
+
+    def policy_fields(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "version": self.version,
+            "title": self.title,
+            "title_en": self.title_en,
+            "issuing_body": self.issuing_body,
+            "adopted_on": self.adopted_on,
+            "decision_reference": self.decision_reference,
+            "language": self.language,
+            "source": self.source[:300],
+            "checksum": self.checksum,
+        }
+
+
+# --- Reading ---------------------------------------------------------------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text: the schema checks them as strings, and an unquoted
+    `version: 2006-09-25` stays the version it reads as."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class _Lines:
+    """Where each value (and each mapping key) of the document starts, by its path."""
+
+    values: dict[NodePath, int] = field(default_factory=dict)
+    keys: dict[NodePath, int] = field(default_factory=dict)
+    duplicates: list[tuple[int, NodePath]] = field(default_factory=list)
+
+    def walk(self, node: yaml.Node, path: NodePath = ()) -> None:
+        self.values[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            seen: set[Any] = set()
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+                child = (*path, key)
+                if key in seen:
+                    self.duplicates.append((key_node.start_mark.line + 1, child))
+                    continue  # the first occurrence keeps its line
+                seen.add(key)
+                self.keys[child] = key_node.start_mark.line + 1
+                self.walk(value_node, child)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                self.walk(item, (*path, index))
+
+    def line(self, path: Iterable[str | int]) -> int:
+        """The line of the value at `path`, or of its nearest ancestor the file has."""
+        steps = tuple(path)
+        while steps not in self.values and steps:
+            steps = steps[:-1]
+        return self.values.get(steps, 1)
+
+
+def format_path(path: Iterable[str | int]) -> str:
+    """`("clauses", 3, "responsible_role")` → `clauses[3].responsible_role`."""
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+    return text
+
+
+def _message(line: int, path: Iterable[str | int], text: str) -> tuple[int, str]:
+    where = format_path(path)
+    if where:
+        return line, _("line %(line)s, %(path)s: %(message)s") % {
+            "line": line,
+            "path": where,
+            "message": text,
+        }
+    return line, _("line %(line)s: %(message)s") % {"line": line, "message": text}
+
+
+def _decode(content: bytes | str) -> tuple[str, bytes]:
+    if isinstance(content, str):
+        return content, content.encode("utf-8")
+    try:
+        return content.decode("utf-8-sig"), content
+    except UnicodeDecodeError as error:
+        raise LibraryError(
+            [_("the file is not UTF-8 text (byte %(at)s)") % {"at": error.start}]
+        ) from None
+
+
+def _compose(text: str) -> tuple[Any, _Lines]:
+    """The document as Python data and the line of every value; syntax errors with their line."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise LibraryError([_("line 1: the file is empty")])
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        problem = " ".join(str(part) for part in (error.context, error.problem) if part)
+        raise LibraryError(
+            [
+                _("line %(line)s: YAML syntax error: %(problem)s")
+                % {"line": line, "problem": problem}
+            ]
+        ) from None
+    except yaml.YAMLError as error:
+        raise LibraryError([_("YAML syntax error: %(problem)s") % {"problem": error}]) from None
+    finally:
+        loader.dispose()
+    lines = _Lines()
+    lines.walk(node)
+    return data, lines
+
+
+# --- Checking --------------------------------------------------------------------------------
+
+
+def _schema_messages(data: Any, lines: _Lines) -> list[tuple[int, str]]:
+    messages = []
+    for error in _validator.iter_errors(data):
+        messages.extend(_schema_error_messages(error, lines))
+    return messages
+
+
+def _schema_error_messages(error: SchemaError, lines: _Lines) -> list[tuple[int, str]]:
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        # Point at the unknown key itself, not at the start of the mapping that holds it.
+        known = set(error.schema.get("properties", {}))
+        return [
+            _message(
+                lines.keys.get((*path, key), lines.line(path)),
+                (*path, key),
+                _("unknown field (a typing error?)"),
+            )
+            for key in error.instance
+            if key not in known
+        ]
+    return [_message(lines.line(path), path, error.message)]
+
+
+def _semantic_messages(data: dict[str, Any], lines: _Lines) -> list[tuple[int, str]]:
+    """What the schema cannot check. Runs on whatever parts of the file are well formed, so one
+    run reports schema and semantic errors together."""
+    messages: list[tuple[int, str]] = []
+
+    def report(path: NodePath, text: str) -> None:
+        messages.append(_message(lines.line(path), path, text))
+
+    for line, duplicate in lines.duplicates:
+        messages.append(_message(line, duplicate, _("this field is given twice")))
+
+    adopted_on = data.get("adopted_on")
+    if isinstance(adopted_on, str):
+        try:
+            datetime.date.fromisoformat(adopted_on)
+        except ValueError:
+            report(("adopted_on",), _("%(value)r is not a date") % {"value": adopted_on})
+
+    sections: dict[str, int] = {}
+    for index, item in enumerate(_dicts(data.get("sections"))):
+        number = item.get("number")
+        if not isinstance(number, str | int):
+            continue
+        number_path: NodePath = ("sections", index, "number")
+        if str(number) in sections:
+            report(
+                number_path,
+                _("section %(number)s appears twice (first on line %(line)s)")
+                % {"number": number, "line": sections[str(number)]},
+            )
+        else:
+            sections[str(number)] = lines.line(number_path)
+
+    known_rules = set(all_rules())
+    clause_ids: dict[str, int] = {}
+    for index, clause in enumerate(_dicts(data.get("clauses"))):
+        clause_id = clause.get("id")
+        if isinstance(clause_id, str | int):
+            id_path: NodePath = ("clauses", index, "id")
+            if str(clause_id) in clause_ids:
+                report(
+                    id_path,
+                    _("clause %(clause)s appears twice (first on line %(line)s)")
+                    % {"clause": clause_id, "line": clause_ids[str(clause_id)]},
+                )
+            else:
+                clause_ids[str(clause_id)] = lines.line(id_path)
+        clause_section = clause.get("section")
+        if (
+            isinstance(clause_section, str | int)
+            and sections
+            and str(clause_section) not in sections
+        ):
+            report(
+                ("clauses", index, "section"),
+                _("there is no section %(number)s under sections") % {"number": clause_section},
+            )
+        rules = clause.get("rules") or []
+        if isinstance(rules, list):
+            for rule_index, rule_id in enumerate(rules):
+                if isinstance(rule_id, str) and rule_id not in known_rules:
+                    report(
+                        ("clauses", index, "rules", rule_index),
+                        _("there is no compliance rule %(rule)r") % {"rule": rule_id},
+                    )
+        # The live policy page must say plainly why a clause shows no status of its own.
+        if (
+            not rules
+            and clause.get("attestation_required") is not True
+            and not str(clause.get("unmeasured_note") or "").strip()
+        ):
+            report(
+                ("clauses", index),
+                _(
+                    "no rule measures the clause and no attestation is required: say why in "
+                    "unmeasured_note"
+                ),
+            )
+    return messages
+
+
+def _dicts(value: Any) -> Iterable[dict[str, Any]]:
+    """The mappings of a list that may be malformed (the schema reports the rest)."""
+    if not isinstance(value, list):
+        return []
+    return [item if isinstance(item, dict) else {} for item in value]
+
+
+def _build(data: dict[str, Any], *, checksum: str, source: str) -> Library:
+    sections = {
+        str(s["number"]): (s["title"].strip(), (s.get("title_en") or "").strip())
+        for s in data["sections"]
+    }
+    clauses = []
+    for item in data["clauses"]:
+        section = str(item["section"])
+        title, title_en = sections[section]
+        clauses.append(
+            LibraryClause(
+                clause_id=str(item["id"]),
+                section=section,
+                section_title=title,
+                section_title_en=title_en,
+                text=item["text"].strip(),
+                text_en=(item.get("text_en") or "").strip(),
+                responsible_role=item["responsible_role"],
+                rule_ids=tuple(item.get("rules") or ()),
+                attestation_required=bool(item.get("attestation_required", False)),
+                unmeasured_note=(item.get("unmeasured_note") or "").strip(),
+                unmeasured_note_en=(item.get("unmeasured_note_en") or "").strip(),
+            )
+        )
+    return Library(
+        key=data["key"],
+        version=str(data["version"]),
+        title=data["title"].strip(),
+        title_en=(data.get("title_en") or "").strip(),
+        issuing_body=data["issuing_body"].strip(),
+        adopted_on=datetime.date.fromisoformat(data["adopted_on"]),
+        decision_reference=(data.get("decision_reference") or "").strip(),
+        language=data["language"],
+        clauses=tuple(clauses),
+        checksum=checksum,
+        source=source,
+    )
+
+
+def parse_library(content: bytes | str, *, source: str = "") -> Library:
+    """Check a library file's content and return it as a `Library`; nothing is written.
+
+    Raises LibraryError with every problem found, each naming its line, in the file's order.
+    Rule IDs are checked against the rules registered when the apps were loaded.
+    """
+    try:
+        text, raw = _decode(content)
+        data, lines = _compose(text)
+    except LibraryError as error:
+        error.source = source
+        raise
+    messages = _schema_messages(data, lines)
+    if isinstance(data, dict):
+        messages += _semantic_messages(data, lines)
+    if messages:
+        messages.sort(key=lambda item: item[0])  # stable: same line keeps the order found
+        raise LibraryError([text for _line, text in messages], source=source)
+    return _build(data, checksum=hashlib.sha256(raw).hexdigest(), source=source)
+
+
+def read_library(path_or_text: str | bytes | os.PathLike[str]) -> Library:
+    """Parse a library from a path (a `Path`, or a one-line string) or from the file's content
+    (bytes, or a string of several lines)."""
+    if isinstance(path_or_text, bytes):
+        return parse_library(path_or_text)
+    if isinstance(path_or_text, str) and "\n" in path_or_text:
+        return parse_library(path_or_text)
+    path = Path(path_or_text)
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        raise LibraryError(
+            [_("the file cannot be read: %(reason)s") % {"reason": error.strerror or error}],
+            source=str(path),
+        ) from None
+    return parse_library(content, source=path.name)
+
+
+def load_library(path_or_text: str | bytes | os.PathLike[str], *, actor: Any = None) -> Policy:
+    """Check and load a library file; loading the same version again does nothing.
+
+    Raises LibraryError when the file is wrong, or when the same key and version is already
+    loaded with a different text.
+    """
+    from .services_library import policy_load  # the service module imports this one
+
+    return policy_load(library=read_library(path_or_text), actor=actor).policy
+
+
+def shipped_libraries() -> list[Path]:
+    """The library files shipped with Stadga, in name order."""
+    return sorted(LIBRARY_DIR.glob("*.yaml"))
