@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from .choices import Status, worst
 from .models import Attestation, Clause, Policy, PolicyAdoption
-from .registry import RuleContext, RuleResult, get_rule
+from .registry import RuleContext, RuleResult, find_rule
 
 
 @dataclass
@@ -129,7 +129,7 @@ def evaluate(
     for clause in clauses:
         rules = []
         for rule_id in clause.rule_ids:
-            rule = get_rule(rule_id)
+            rule = find_rule(rule_id)
             if rule_id not in cache:
                 cache[rule_id] = rule.evaluate(context)
             rules.append((rule, cache[rule_id]))

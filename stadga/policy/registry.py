@@ -140,6 +140,22 @@ def get_rule(rule_id: str) -> Rule:
     return _registry[rule_id]
 
 
+def find_rule(rule_id: str) -> Rule:
+    """The rule, or a stand-in that says plainly that this installation lacks it (a library
+    loaded when the rule existed, and the rule since removed) rather than failing the page."""
+    if rule_id in _registry:
+        return _registry[rule_id]
+    from django.utils.translation import gettext_lazy as _
+
+    def missing(ctx: RuleContext) -> RuleResult:
+        return RuleResult(
+            status=Status.NOT_MEASURABLE,
+            summary=_("The rule %(id)s is not installed.") % {"id": rule_id},
+        )
+
+    return Rule(id=rule_id, clauses=(), title=rule_id, evaluate=missing)
+
+
 def all_rules() -> dict[str, Rule]:
     return dict(_registry)
 

@@ -269,3 +269,13 @@ class TestAttestation:
             assert client.get(attestation.get_absolute_url()).status_code in (403, 404)
             file_url = f"/k/{m.slug}/policy/attestations/{attestation.pk}/file/"
             assert client.get(file_url).status_code in (403, 404)
+
+
+def test_a_rule_missing_from_the_installation_is_not_measurable_not_a_500(client: Any) -> None:
+    m = MunicipalityFactory()
+    policy = adopt(m)
+    Clause.objects.filter(policy=policy, clause_id="T2.1").update(rule_ids=["gone.rule"])
+    client.force_login(member(m, Role.AUDITOR))
+    page = client.get(live(m)).content.decode()
+    assert 'class="clause clause--not_measurable" id="T2.1"' in page
+    assert "gone.rule" in page
