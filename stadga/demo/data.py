@@ -54,6 +54,9 @@ class PersonData:
     # A demo login (see stadga.demo.DEMO_ACCOUNTS); most people have none.
     username: str | None = None
     phone: str = ""
+    # Has left the municipality: archived, yet still named as owner of systems nobody took over
+    # (a deliberate P9.3 gap that the live policy page lists as offenders).
+    left: bool = False
 
     @property
     def email(self) -> str:
@@ -206,7 +209,7 @@ PEOPLE: list[PersonData] = [
     PersonData(TRANSPORT_OFFICER, "Färdtjänsthandläggare", SOC),
     # Samhällsbyggnadsförvaltningen
     PersonData("Jonas Hedlund", "Samhällsbyggnadschef", SBF),
-    PersonData(GIS_ENGINEER, "GIS-ingenjör", SBF),
+    PersonData(GIS_ENGINEER, "GIS-ingenjör (slutade i våras)", SBF, left=True),
     PersonData(BUILDING_OFFICER, "Bygglovshandläggare", SBF),
     PersonData(ENVIRONMENT_INSPECTOR, "Miljö- och hälsoskyddsinspektör", SBF),
     # Kultur- och fritidsförvaltningen

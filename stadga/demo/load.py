@@ -17,6 +17,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.functional import cached_property
 
+from stadga.core.services import object_archive
 from stadga.organisation import services as org
 from stadga.organisation.models import (
     Board,
@@ -163,6 +164,8 @@ class _Loader:
                 },
                 actor=ACTOR,
             )
+            if item.left:
+                object_archive(instance=self.people[item.name], actor=ACTOR)
             self.created["people"] += 1
 
     def demo_user(self, item: data.PersonData, username: str) -> Any:

@@ -24,12 +24,31 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture
 def site(live_server: Any) -> dict[str, Any]:
+    import datetime
+
+    from stadga.policy.library import load_library, shipped_libraries
+    from stadga.policy.services_library import policy_adopt
+
     municipality = MunicipalityFactory(is_demo=True)
+    policy = load_library(shipped_libraries()[0])
+    policy_adopt(
+        municipality=municipality,
+        policy=policy,
+        adopted_on=datetime.date(2006, 9, 25),
+        decision_reference="KF § 87/2006",
+        actor=None,
+    )
     system = SystemFactory(municipality=municipality, name="Ekonomisystem", vendor="Norrsken")
     SystemFactory(municipality=municipality, lifecycle_phase="planned", system_owner=None)
     ExternalOrganisationFactory(municipality=municipality)
     user = member(municipality, Role.IT_COORDINATOR)
-    return {"url": live_server.url, "m": municipality, "system": system, "user": user}
+    return {
+        "url": live_server.url,
+        "m": municipality,
+        "system": system,
+        "user": user,
+        "policy": policy,
+    }
 
 
 def log_in(page: Any, site: dict[str, Any]) -> None:
@@ -72,9 +91,17 @@ def test_main_pages_have_no_axe_violations(browser: Any, site: dict[str, Any]) -
         "/roles/new/",
         "/external-organisations/",
         "/settings/",
+        "/policy/",
+        "/policy/dashboard/",
+        "/policy/adopt/",
+        "/policy/clauses/P1.1/attest/",
+        "/inbox/",
+        "/inbox/calendar/",
     ]:
         assert_accessible(page, base + path)
     assert_accessible(page, site["url"] + "/api/docs/")
+    assert_accessible(page, site["url"] + "/policies/")
+    assert_accessible(page, site["url"] + site["policy"].get_absolute_url())
     # A form with errors: the error summary and the marked fields must pass too.
     page.goto(f"{base}/systems/{pk}/edit/")
     page.fill("#id_name", "")
