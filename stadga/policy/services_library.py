@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from stadga.core.services import governed_write, object_create
 from stadga.organisation.models import Municipality
@@ -136,7 +136,7 @@ def policy_adopt(
 class DiffStatus(models.TextChoices):
     ADDED = "added", gettext_lazy("Added")
     REMOVED = "removed", gettext_lazy("Removed")
-    CHANGED = "changed", gettext_lazy("Changed")
+    CHANGED = "changed", pgettext_lazy("a clause compared between versions", "Changed")
     UNCHANGED = "unchanged", gettext_lazy("Unchanged")
 
 

@@ -94,7 +94,7 @@ def owner_named(ctx: RuleContext) -> RuleResult:
         kept=Q(system_owner__isnull=False, system_owner__archived_at__isnull=True),
         offending=Q(system_owner__isnull=True) | Q(system_owner__archived_at__isnull=False),
         summary=lambda kept, total: (
-            _("%(kept)s of %(total)s systems in production have a named system owner")
+            _("%(kept)s of %(total)s systems in production or phase-out have a named system owner")
             % {"kept": kept, "total": total}
         ),
         reason=_owner_missing,

@@ -103,7 +103,7 @@ class TestOwnerNamed:
         assert result.offenders == [] and result.offender_count == 0
         with translation.override("en"):
             assert str(run(self.rule, municipality).summary) == (
-                "3 of 3 systems in production have a named system owner"
+                "3 of 3 systems in production or phase-out have a named system owner"
             )
 
     def test_an_archived_owner_is_no_owner(self, municipality: Any) -> None:
