@@ -11,8 +11,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("stadga.api.urls")),
     path("policies/", include("stadga.policy.urls_library")),
+    path("requirements/", include("stadga.security.urls_requirements")),
     path("", include("stadga.notifications.urls")),
     path("k/<slug:municipality>/", include("stadga.organisation.urls")),
     path("k/<slug:municipality>/policy/", include("stadga.policy.urls")),
+    path("k/<slug:municipality>/security/", include("stadga.security.urls")),
     path("k/<slug:municipality>/systems/", include("stadga.systems.urls")),
 ]

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "stadga.organisation",
     "stadga.systems",
     "stadga.policy",
+    "stadga.security",
     "stadga.notifications",
     "stadga.api",
     "django_tasks",
