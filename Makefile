@@ -28,6 +28,7 @@ $(VENV)/.dev-installed: requirements/dev.lock $(VENV)/.base-installed
 run: $(VENV)/.base-installed
 	$(BIN)/stadga migrate --no-input
 	$(BIN)/stadga policy load --shipped
+	$(BIN)/stadga security load-requirements --shipped
 	$(BIN)/stadga collectstatic --no-input --verbosity 0
 	$(BIN)/stadga demo --if-empty
 	@echo ""

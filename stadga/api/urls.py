@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from stadga.organisation.api import views as organisation
 from stadga.policy.api import views as policy
+from stadga.security.api import views as security
 from stadga.systems.api import views as systems
 
 from . import views
@@ -35,6 +36,21 @@ router.register("compliance", policy.ComplianceViewSet, basename="compliance")
 router.register(
     "compliance-snapshots", policy.ComplianceSnapshotViewSet, basename="compliancesnapshot"
 )
+router.register("information-types", security.InformationTypeViewSet, basename="informationtype")
+router.register(
+    "requirement-catalogues",
+    security.RequirementCatalogueViewSet,
+    basename="requirementcatalogue",
+)
+router.register("requirements", security.RequirementViewSet, basename="requirement")
+router.register("measures", security.MeasureViewSet, basename="measure")
+router.register("follow-ups", security.FollowUpViewSet, basename="followup")
+router.register("shortfall-notices", security.ShortfallNoticeViewSet, basename="shortfallnotice")
+router.register("incidents", security.IncidentViewSet, basename="incident")
+router.register(
+    "processing-activities", security.ProcessingActivityViewSet, basename="processingactivity"
+)
+router.register("security-settings", security.SecuritySettingsViewSet, basename="securitysettings")
 
 urlpatterns = [
     path("v1/auth/token/", views.ObtainTokenView.as_view(), name="token"),

@@ -59,9 +59,11 @@ class ScopedFilterSet(django_filters.FilterSet):
         for f in self.filters.values():
             if isinstance(f, django_filters.ChoiceFilter):  # model choices too
                 f.extra["empty_label"] = _("All")
-            queryset = f.extra.get("queryset")
+            # django-filter builds a model choice field from the filter's own `queryset`:
+            # scope that, so no filter offers another municipality's boards or people.
+            queryset = getattr(f, "queryset", None)
             if isinstance(queryset, QuerySet):
-                f.extra["queryset"] = _scope(queryset, municipality)
+                f.queryset = _scope(queryset, municipality)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         condition = Q()

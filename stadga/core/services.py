@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from auditlog.context import set_actor
@@ -17,14 +18,28 @@ from django.utils import timezone
 M = TypeVar("M", bound=models.Model)
 
 
+# The actor of the outermost governed write in progress. auditlog's `set_actor` cannot nest:
+# leaving an inner one disconnects the outer one's receiver, and later saves in the outer
+# write would be logged without their actor. So only the outermost write sets it.
+_acting: ContextVar[Any] = ContextVar("stadga_acting", default=None)
+
+
 @contextmanager
 def governed_write(actor: Any) -> Iterator[None]:
     """One atomic unit of work whose change-log entries name `actor` (a user, or None for the
-    system itself, e.g. the demo loader)."""
+    system itself, e.g. the demo loader). Services may call services inside it."""
     with transaction.atomic():
-        if actor is not None and getattr(actor, "is_authenticated", False):
-            with set_actor(actor):
-                yield
+        if (
+            actor is not None
+            and getattr(actor, "is_authenticated", False)
+            and _acting.get() is not actor
+        ):
+            token = _acting.set(actor)
+            try:
+                with set_actor(actor):
+                    yield
+            finally:
+                _acting.reset(token)
         else:
             yield
 

@@ -19,6 +19,7 @@ DEMO_ACCOUNTS: list[tuple[str, str | Promise]] = [
     ("it.tekniker", _("IT technician — keeps the system register")),
     ("ks.ordforande", _("Chair of the executive board — reads everything")),
     ("revisor", _("Auditor — reads everything")),
+    ("kommundirektor", _("Head of the central office — receives its shortfall notices")),
     ("socialchef", _("Head of social services — the department's systems")),
     ("bun.ledamot", _("Member of the education board — the board's systems")),
     ("ekonomichef", _("Finance manager — system owner of the finance systems")),

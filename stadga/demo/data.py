@@ -11,6 +11,19 @@ The data holds a few deliberate gaps so that the register has something to point
 - an in-house development, which the policy does not allow (P5.6),
 - two systems for the same job: the school's own device management beside the municipality's (P4.1).
 
+The security records (P9) hold their own gaps, so that the live policy page shows section 9 partly
+kept, with offenders to follow:
+
+- most systems have no information types classified yet, and one classification is overdue for
+  review (P9.1);
+- most of the requirements the systems' classification triggers have no measure yet (P9.5);
+- a measure whose follow-up is overdue, of a system and of the platform (P9.5, P9.4);
+- a measure whose follow-up found it not effective is still recorded as implemented (P9.5);
+- the registers of processing activities name only some of the boards' systems with personal data
+  (P9.2).
+
+Dates of the security records are counted back from the day the demo is loaded.
+
 Objects refer to each other by name (boards, departments, people) or by system ID; the loader
 resolves the references and fails loudly on one that does not exist.
 """
@@ -20,8 +33,10 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from stadga.organisation.choices import BoardKind, Role
+from stadga.security.choices import Effect, LegalBasis, MeasureStatus
 from stadga.systems.choices import LifecyclePhase, SystemType
 
 MUNICIPALITY_SLUG = "karlsborg"
@@ -104,6 +119,98 @@ class SystemData:
     notes: str = ""
 
 
+@dataclass(frozen=True)
+class InformationTypeData:
+    """A kind of information a system holds, classified (P9.1); the system's levels are the
+    highest of its types, so the types below repeat the levels the system already has."""
+
+    system: str
+    name: str
+    # (confidentiality, integrity, availability, traceability)
+    levels: tuple[int, int, int, int]
+    justification: str
+    personal_data: bool = False
+    sensitive_personal_data: bool = False
+    description: str = ""
+    classified_days_ago: int = 60
+
+
+@dataclass(frozen=True)
+class FollowUpData:
+    days_ago: int
+    performed_by: str
+    checked: str
+    effect: str = Effect.EFFECTIVE
+    action: str = ""
+
+
+@dataclass(frozen=True)
+class MeasureData:
+    """A protective measure (P9.5) of a system, or with no system of the platform (P9.4), with
+    the requirement of the shipped catalogue it answers (by code) and its follow-ups."""
+
+    system: str | None
+    title: str
+    requirement: str | None
+    responsible: str
+    description: str
+    status: str = MeasureStatus.IMPLEMENTED
+    evidence: str = ""
+    planned_in_days: int | None = None
+    not_applicable_reason: str = ""
+    follow_up_months: int | None = None  # None: the interval the level sets
+    follow_ups: tuple[FollowUpData, ...] = ()
+
+
+@dataclass(frozen=True)
+class ShortfallNoticeData:
+    """A written need (P9.6), filed as the writer's demo login through the service, so that it
+    reaches the addressees' inboxes like any other."""
+
+    writer: str  # username
+    title: str
+    need: str
+    risk: str
+    estimated_cost: Decimal | None
+    systems: tuple[str, ...]
+    measures: tuple[tuple[str | None, str], ...]  # (system, title)
+    department: str | None = None
+    board: str | None = None
+
+
+@dataclass(frozen=True)
+class IncidentData:
+    reporter: str  # username
+    title: str
+    description: str
+    discovered_hours_ago: int
+    significant: bool
+    systems: tuple[str, ...]
+    information_types: tuple[tuple[str, str], ...]  # (system, name)
+    early_warning_after_hours: int | None = None
+
+
+@dataclass(frozen=True)
+class ProcessingActivityData:
+    """An entry of a board's register of processing activities (GDPR art. 30, P9.2)."""
+
+    board: str
+    name: str
+    purposes: str
+    legal_basis: str
+    legal_basis_detail: str
+    data_subjects: str
+    personal_data_categories: str
+    systems: tuple[str, ...]
+    sensitive_data: bool = False
+    recipients: str = ""
+    third_country_transfers: str = ""
+    erasure_time_limits: str = ""
+    dpia_done: bool = False
+    processor_agreements: str = ""
+    measures: tuple[tuple[str | None, str], ...] = ()  # (system, title)
+
+
 def email_for(name: str) -> str:
     """förnamn.efternamn@karlsborg.example, folded to ASCII as municipal addresses are."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
@@ -181,7 +288,8 @@ LEISURE_OFFICER = "Patrik Öberg"
 
 PEOPLE: list[PersonData] = [
     # Kommunledningskontoret
-    PersonData("Annika Lindqvist", "Kommundirektör", KLK),
+    # Heads the central office: the finance systems' shortfall notices reach her (P9.6).
+    PersonData("Annika Lindqvist", "Kommundirektör", KLK, "kommundirektor"),
     PersonData(IT_COORDINATOR, "IT-samordnare", KLK, "it.samordnare", "070-174 06 10"),
     PersonData(IT_TECHNICIAN, "IT-tekniker", KLK, "it.tekniker", "070-174 06 11"),
     PersonData(FINANCE_MANAGER, "Ekonomichef", KLK, "ekonomichef"),
@@ -1070,5 +1178,386 @@ SYSTEMS: list[SystemData] = [
         retired_on=date(2021, 12, 31),
         notes="Ersatt av Ärendehantering och diarium (SYS-0017); uppgifterna är överförda "
         "till e-arkivet.",
+    ),
+]
+
+
+# --- Information security (P9) -----------------------------------------------------------------
+# A handful of systems are classified by information type; most are not yet (P9.1). The levels
+# repeat those the register gives the system, which are the highest of its types.
+
+INFORMATION_TYPES: list[InformationTypeData] = [
+    InformationTypeData(
+        NETWORK,
+        "Nätets konfiguration och övervakning",
+        (2, 3, 4, 2),
+        "Konfigurationen visar hur nätet är skyddat; ett avbrott stoppar nästan all verksamhet.",
+        classified_days_ago=150,
+    ),
+    InformationTypeData(
+        FINANCE,
+        "Redovisning, reskontra och utbetalningar",
+        (2, 4, 3, 3),
+        "Felaktiga eller manipulerade utbetalningar ger ekonomisk skada; bokföringen ska gå att "
+        "spåra. Reskontran innehåller enskilda firmor och privatpersoner.",
+        personal_data=True,
+        classified_days_ago=200,
+    ),
+    InformationTypeData(
+        E_SERVICES,
+        "Ansökningar och anmälningar från invånare",
+        (3, 3, 3, 3),
+        "Ansökningar kan röra hälsa och sociala förhållanden; inloggningen med e-legitimation "
+        "ska kunna spåras.",
+        personal_data=True,
+        sensitive_personal_data=True,
+    ),
+    InformationTypeData(
+        "SYS-0026",
+        "Elevuppgifter och frånvaro",
+        (3, 3, 3, 3),
+        "Uppgifter om elever och vårdnadshavare, ibland skyddade personuppgifter; frånvaro ska "
+        "kunna anmälas varje skoldag.",
+        personal_data=True,
+        classified_days_ago=90,
+    ),
+    InformationTypeData(
+        "SYS-0026",
+        "Bedömningar och betyg",
+        (2, 3, 2, 3),
+        "Betyg är myndighetsbeslut och måste vara riktiga och spårbara.",
+        personal_data=True,
+        classified_days_ago=90,
+    ),
+    InformationTypeData(
+        "SYS-0028",
+        "Elevhälsans journalanteckningar",
+        (4, 4, 2, 4),
+        "Patientjournaler om barn; hälso- och sjukvårdssekretess och krav på loggning.",
+        personal_data=True,
+        sensitive_personal_data=True,
+        # A deliberate gap (P9.1): classified more than a year ago and not reviewed since.
+        classified_days_ago=430,
+    ),
+    InformationTypeData(
+        SOCIAL_RECORDS,
+        "Personakter inom individ- och familjeomsorgen",
+        (4, 4, 3, 4),
+        "Uppgifter om enskildas personliga förhållanden omfattas av socialtjänstsekretess; fel "
+        "uppgifter kan leda till fel beslut om barn och vuxna.",
+        personal_data=True,
+        sensitive_personal_data=True,
+        classified_days_ago=45,
+    ),
+    InformationTypeData(
+        SOCIAL_RECORDS,
+        "Utredningar och beslut enligt LSS",
+        (4, 4, 2, 4),
+        "Uppgifter om funktionsnedsättning och hälsa.",
+        personal_data=True,
+        sensitive_personal_data=True,
+        classified_days_ago=45,
+    ),
+    InformationTypeData(
+        HEALTH_RECORDS,
+        "Patientjournal",
+        (4, 4, 4, 4),
+        "Patientuppgifter; en felaktig eller otillgänglig journal kan skada patienter.",
+        personal_data=True,
+        sensitive_personal_data=True,
+        classified_days_ago=120,
+    ),
+    InformationTypeData(
+        "SYS-0033",
+        "Larm och uppgifter om brukare",
+        (3, 3, 4, 3),
+        "Ett larm som inte når fram kan kosta liv; brukarnas hälsa framgår av larmen.",
+        personal_data=True,
+        sensitive_personal_data=True,
+        classified_days_ago=30,
+    ),
+]
+
+# Measures for some of the requirements the classification triggers (most still have none, P9.5),
+# and the platform's measures, kept by the IT coordinator (P9.4).
+MEASURES: list[MeasureData] = [
+    # -- Verksamhetssystem socialtjänst --
+    MeasureData(
+        SOCIAL_RECORDS,
+        "Inloggning med SITHS-kort",
+        "KR-07",
+        SOCIAL_SYSTEMS,
+        "All inloggning i verksamhetssystemet kräver SITHS-kort och pinkod.",
+        evidence="Leverantörens konfigurationsintyg 2024; kontrollerat vid uppföljning.",
+        follow_ups=(
+            FollowUpData(
+                70,
+                SOCIAL_SYSTEMS,
+                "Försökte logga in med lösenord utan kort från tre arbetsplatser: nekades.",
+            ),
+        ),
+    ),
+    MeasureData(
+        SOCIAL_RECORDS,
+        "Loggning av läsning i personakter",
+        "KR-14",
+        SOCIAL_SYSTEMS,
+        "Varje läsning av en personakt loggas med användare, tidpunkt och akt.",
+        follow_ups=(
+            FollowUpData(
+                60, SOCIAL_SYSTEMS, "Stickprov på tio akter: alla läsningar fanns i loggen."
+            ),
+        ),
+    ),
+    MeasureData(
+        SOCIAL_RECORDS,
+        "Månatlig granskning av åtkomstloggar",
+        "KR-15",
+        SOCIAL_SYSTEMS,
+        "Systemförvaltaren granskar åtkomstloggarna varje månad och dokumenterar avvikelser.",
+        # The follow-up fell short, and the measure was marked partly implemented: acted on.
+        status=MeasureStatus.PARTLY,
+        follow_ups=(
+            FollowUpData(
+                20,
+                SOCIAL_SYSTEMS,
+                "Genomgång av granskningsprotokollen för det senaste halvåret.",
+                Effect.PARTLY_EFFECTIVE,
+                "Granskningen hade bara gjorts varannan månad. Den schemaläggs nu första måndagen "
+                "varje månad, med enhetschefen för hemtjänsten som ersättare.",
+            ),
+        ),
+    ),
+    MeasureData(
+        SOCIAL_RECORDS,
+        "Årligt återläsningstest",
+        "KR-18",
+        SOCIAL_SYSTEMS,
+        "En kopia av databasen återläses i leverantörens testmiljö en gång om året.",
+        follow_up_months=12,
+        # A deliberate gap (P9.5): the last test is more than a year old.
+        follow_ups=(
+            FollowUpData(
+                400, SOCIAL_SYSTEMS, "Återläsning av hela databasen; tog sex timmar, utfall bra."
+            ),
+        ),
+    ),
+    MeasureData(
+        SOCIAL_RECORDS,
+        "Automatisk larm vid avvikande åtkomst",
+        "KR-16",
+        SOCIAL_SYSTEMS,
+        "Leverantörens övervakningstjänst larmar systemförvaltaren vid ovanliga sökmönster.",
+        status=MeasureStatus.PLANNED,
+        planned_in_days=120,
+    ),
+    MeasureData(
+        SOCIAL_RECORDS,
+        "Inga verkliga personuppgifter i testmiljön",
+        "KR-44",
+        SOCIAL_SYSTEMS,
+        "Kommunen har ingen egen test- eller utbildningsmiljö för systemet.",
+        status=MeasureStatus.NOT_APPLICABLE,
+        not_applicable_reason="Leverantören utbildar i sin egen miljö med påhittade uppgifter; "
+        "kommunen har ingen test- eller utbildningsmiljö.",
+    ),
+    # -- Journalsystem hälso- och sjukvård --
+    MeasureData(
+        HEALTH_RECORDS,
+        "Stark autentisering med SITHS",
+        "KR-07",
+        MEDICAL_NURSE,
+        "Inloggning med SITHS-kort, även i mobila enheter i hemsjukvården.",
+        follow_ups=(FollowUpData(30, MEDICAL_NURSE, "Kontroll av inloggningsinställningarna."),),
+    ),
+    MeasureData(
+        HEALTH_RECORDS,
+        "Redundant drift hos leverantören",
+        "KR-26",
+        MEDICAL_NURSE,
+        "Systemet körs i två datahallar; avtalet anger 99,9 % tillgänglighet.",
+        evidence="Driftavtal med Omsorgsdata Norden AB, bilaga 3.",
+    ),
+    # -- Ekonomisystem (ekonomichef) --
+    MeasureData(
+        FINANCE,
+        "Attest och utbetalning av olika personer",
+        "KR-08",
+        FINANCE_MANAGER,
+        "Den som registrerar en utbetalning kan inte attestera den; systemet spärrar det.",
+        follow_ups=(
+            FollowUpData(
+                45, FINANCE_MANAGER, "Provade att attestera en egen registrering: spärrades."
+            ),
+        ),
+    ),
+    MeasureData(
+        FINANCE,
+        "Återläsningstest av ekonomisystemet",
+        "KR-18",
+        FINANCE_MANAGER,
+        "Ekonomisystemet återläses i testmiljön en gång om året.",
+        # A deliberate gap (P9.5): the test failed, and the measure still stands as implemented.
+        follow_ups=(
+            FollowUpData(
+                15,
+                FINANCE_MANAGER,
+                "Återläsning av hela ekonomisystemet i testmiljön.",
+                Effect.NOT_EFFECTIVE,
+                "Återläsningen avbröts: testmiljön har för lite lagringsutrymme. Behovet anmäls "
+                "skriftligt till kommundirektören (P9.6); nytt test när utrymmet finns.",
+            ),
+        ),
+    ),
+    # -- The technical platform and data communication (P9.4) --
+    MeasureData(
+        None,
+        "Segmentering av kommunnätet",
+        "KR-57",
+        IT_COORDINATOR,
+        "Verksamhetssystem, skolnät, gästnät och styrsystem ligger i egna nätsegment; trafiken "
+        "mellan dem begränsas i brandväggen.",
+        follow_ups=(
+            FollowUpData(60, IT_COORDINATOR, "Genomgång av segment och brandväggsregler."),
+        ),
+    ),
+    MeasureData(
+        None,
+        "Halvårsvis granskning av brandväggsregler",
+        None,
+        IT_COORDINATOR,
+        "Varje regel i brandväggen ska ha en ägare och ett syfte; onödiga regler tas bort.",
+        follow_up_months=6,
+        # A deliberate gap (P9.4): the half-yearly review is overdue.
+        follow_ups=(FollowUpData(215, IT_COORDINATOR, "Granskning av 412 regler; 37 togs bort."),),
+    ),
+    MeasureData(
+        None,
+        "Säkerhetsuppdateringar av servrar och nätutrustning",
+        "KR-52",
+        IT_COORDINATOR,
+        "Uppdateringar installeras varje månad; kritiska sårbarheter inom 48 timmar.",
+        follow_ups=(
+            FollowUpData(40, IT_TECHNICIAN, "Rapport från uppdateringsverktyget: 98 % aktuella."),
+        ),
+    ),
+    MeasureData(
+        None,
+        "Låst serverhall med passagesystem",
+        "KR-46",
+        IT_COORDINATOR,
+        "Serverhallen i kommunhuset nås bara med passerkort av IT-avdelningen.",
+    ),
+    MeasureData(
+        None,
+        "Reservkraft för serverhallen",
+        "KR-49",
+        IT_COORDINATOR,
+        "Avbrottsfri kraft som räcker för en kontrollerad nedstängning.",
+        status=MeasureStatus.PLANNED,
+        planned_in_days=90,
+    ),
+]
+
+# Filed by the finance manager, who owns the finance systems, to the head of the central office
+# (P9.6); its addressee logs in as `kommundirektor`.
+SHORTFALL_NOTICES: list[ShortfallNoticeData] = [
+    ShortfallNoticeData(
+        "ekonomichef",
+        "Testmiljö för återläsningstest av ekonomisystemet",
+        "Utökat lagringsutrymme i testmiljön (cirka 4 TB) och ett konsultdygn från leverantören, "
+        "så att hela ekonomisystemet kan återläsas och provas varje år.",
+        "Utan ett fungerande återläsningstest vet vi inte om ekonomisystemet kan återställas "
+        "efter ett haveri eller ett angrepp med utpressningsprogram; bokslut och utbetalningar "
+        "kan stå stilla i veckor.",
+        Decimal("85000"),
+        (FINANCE,),
+        ((FINANCE, "Återläsningstest av ekonomisystemet"),),
+        department=KLK,
+    ),
+]
+
+# A significant incident under the Cybersecurity Act: the early warning went within 24 hours.
+INCIDENTS: list[IncidentData] = [
+    IncidentData(
+        "it.samordnare",
+        "Överbelastningsattack mot e-tjänsteplattformen",
+        "E-tjänsterna var svåra att nå i fyra timmar på grund av en överbelastningsattack; "
+        "leverantören filtrerade trafiken. Inga uppgifter bedöms ha röjts.",
+        discovered_hours_ago=30,
+        significant=True,
+        systems=(E_SERVICES,),
+        information_types=((E_SERVICES, "Ansökningar och anmälningar från invånare"),),
+        early_warning_after_hours=5,
+    ),
+]
+
+PROCESSING_ACTIVITIES: list[ProcessingActivityData] = [
+    ProcessingActivityData(
+        SN,
+        "Handläggning och dokumentation inom individ- och familjeomsorgen",
+        "Utreda, besluta om och följa upp insatser enligt socialtjänstlagen och LVU.",
+        LegalBasis.PUBLIC_TASK,
+        "Socialtjänstlagen (2001:453) och lagen om behandling av personuppgifter inom "
+        "socialtjänsten (2001:454).",
+        "Sökande, barn och vårdnadshavare, anhöriga, anmälare",
+        "Personnummer, kontaktuppgifter, familjeförhållanden, uppgifter om hälsa, missbruk och "
+        "lagöverträdelser",
+        (SOCIAL_RECORDS,),
+        sensitive_data=True,
+        recipients="Inspektionen för vård och omsorg, domstolar, Försäkringskassan",
+        third_country_transfers="Inga",
+        erasure_time_limits="Gallras enligt socialnämndens dokumenthanteringsplan; akter om barn "
+        "i vissa födelsedatum bevaras för forskning.",
+        dpia_done=True,
+        processor_agreements="Omsorgsdata Norden AB, personuppgiftsbiträdesavtal 2021.",
+        measures=(
+            (SOCIAL_RECORDS, "Inloggning med SITHS-kort"),
+            (SOCIAL_RECORDS, "Loggning av läsning i personakter"),
+        ),
+    ),
+    ProcessingActivityData(
+        SN,
+        "Hälso- och sjukvård i hemsjukvård och särskilt boende",
+        "Dokumentera vård och behandling av patienter i kommunens hälso- och sjukvård.",
+        LegalBasis.LEGAL_OBLIGATION,
+        "Patientdatalagen (2008:355).",
+        "Patienter",
+        "Personnummer, kontaktuppgifter, uppgifter om hälsa och behandling",
+        (HEALTH_RECORDS,),
+        sensitive_data=True,
+        recipients="Regionens vårdgivare vid samordnad vårdplanering",
+        erasure_time_limits="Journalhandlingar bevaras minst tio år efter sista anteckningen.",
+        dpia_done=True,
+        processor_agreements="Omsorgsdata Norden AB, personuppgiftsbiträdesavtal 2021.",
+        measures=((HEALTH_RECORDS, "Stark autentisering med SITHS"),),
+    ),
+    ProcessingActivityData(
+        BUN,
+        "Elevadministration och kontakt med vårdnadshavare",
+        "Schema, frånvaro, bedömning och betyg samt kontakt med vårdnadshavare.",
+        LegalBasis.PUBLIC_TASK,
+        "Skollagen (2010:800).",
+        "Elever, vårdnadshavare, lärare",
+        "Namn, personnummer, kontaktuppgifter, frånvaro, bedömningar och betyg",
+        ("SYS-0026",),
+        recipients="Gymnasieskolor vid övergång, Skolverket (statistik)",
+        third_country_transfers="Inga",
+        erasure_time_limits="Betygskataloger bevaras; frånvarouppgifter gallras efter tre år.",
+        processor_agreements="Skolnätet Sverige AB, personuppgiftsbiträdesavtal 2017.",
+    ),
+    ProcessingActivityData(
+        BUN,
+        "Elevhälsans journalföring",
+        "Dokumentera elevhälsans medicinska, psykologiska och kuratoriska insatser.",
+        LegalBasis.LEGAL_OBLIGATION,
+        "Patientdatalagen (2008:355) och skollagen (2010:800) 2 kap. 25 §.",
+        "Elever",
+        "Personnummer, uppgifter om hälsa, sociala förhållanden och vårdkontakter",
+        ("SYS-0028",),
+        sensitive_data=True,
+        erasure_time_limits="Journalhandlingar bevaras minst tio år efter sista anteckningen.",
+        dpia_done=True,
+        processor_agreements="Journaldata Vård AB, personuppgiftsbiträdesavtal 2015.",
     ),
 ]

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from stadga.core.services import object_archive
@@ -30,6 +31,23 @@ from stadga.organisation.models import (
 from stadga.policy.library import read_library, shipped_libraries
 from stadga.policy.models import Policy, PolicyAdoption
 from stadga.policy.services_library import policy_adopt, policy_load
+from stadga.security.catalogue import read_catalogue, shipped_catalogues
+from stadga.security.models import (
+    Incident,
+    InformationType,
+    Measure,
+    ProcessingActivity,
+    ShortfallNotice,
+)
+from stadga.security.requirements import current_requirements
+from stadga.security.services_classification import (
+    information_type_create,
+    requirement_catalogue_load,
+)
+from stadga.security.services_incidents import EARLY_WARNING, incident_mark_sent, incident_report
+from stadga.security.services_measures import follow_up_record, measure_create
+from stadga.security.services_notices import shortfall_notice_file
+from stadga.security.services_register import processing_activity_create
 from stadga.systems import services as systems
 from stadga.systems.models import System
 
@@ -94,6 +112,7 @@ class _Loader:
         self.load_roles(m)
         self.load_operator()
         self.load_policy(m)
+        self.load_security(m)
         return m
 
     def municipality(self) -> Municipality:
@@ -150,6 +169,7 @@ class _Loader:
             self.people.setdefault(person.name, person)
         for item in data.PEOPLE:
             if item.name in self.people:
+                self.give_login(self.people[item.name], item)
                 continue
             user = self.demo_user(item, item.username) if item.username else None
             self.people[item.name] = org.person_create(
@@ -167,6 +187,17 @@ class _Loader:
             if item.left:
                 object_archive(instance=self.people[item.name], actor=ACTOR)
             self.created["people"] += 1
+
+    def give_login(self, person: Person, item: data.PersonData) -> None:
+        """A demo person loaded before the data gave them a login gets it, unless they have one
+        or the username is someone else's (e.g. the head of the central office, P9.6)."""
+        if not item.username or person.user_id is not None or person.archived_at is not None:
+            return
+        if get_user_model().objects.filter(username=item.username).exists():
+            return
+        org.person_update(
+            person=person, data={"user": self.demo_user(item, item.username)}, actor=ACTOR
+        )
 
     def demo_user(self, item: data.PersonData, username: str) -> Any:
         """The login of a demo person; an existing account keeps its password."""
@@ -303,8 +334,16 @@ class _Loader:
     def load_policy(self, m: Municipality) -> None:  # P3.1
         """The shipped policy libraries, and the demo's adoption of the 2006 policy."""
         for path in shipped_libraries():
-            if policy_load(library=read_library(path), actor=ACTOR).created:
+            result = policy_load(library=read_library(path), actor=ACTOR)
+            if result.created:
                 self.created["policy versions"] += 1
+            if result.updated_clauses:
+                # A demo loaded by an older Stadga: the same text, measured by newer rules.
+                self.created["policy clauses measured anew"] += len(result.updated_clauses)
+        # The baseline security requirements that classification triggers (P9.1).
+        for path in shipped_catalogues():
+            if requirement_catalogue_load(catalogue=read_catalogue(path), actor=ACTOR).created:
+                self.created["requirement catalogues"] += 1
         policy = Policy.objects.get(key=POLICY_KEY, version=POLICY_VERSION)
         # An adoption someone archived while trying the demo stays archived.
         if not PolicyAdoption.objects.filter(municipality=m, policy=policy).exists():
@@ -316,3 +355,199 @@ class _Loader:
                 actor=ACTOR,
             )
             self.created["policy adoptions"] += 1
+
+    # --- Information security (P9) -----------------------------------------------------------
+
+    def load_security(self, m: Municipality) -> None:
+        """The security records of `data`, through the security services. What someone already
+        has (an information type, measure, notice, incident or processing activity of the same
+        name) is left as it is; a follow-up is recorded only with its new measure. Records of a
+        system the data no longer holds (an older, smaller demo) are skipped."""
+        today = timezone.localdate()
+        self.load_information_types(m, today)
+        measures = self.load_measures(m, today)
+        self.load_processing_activities(m, measures)
+        self.load_shortfall_notices(m, measures)
+        self.load_incidents(m)
+
+    def load_information_types(self, m: Municipality, today: datetime.date) -> None:  # P9.1
+        existing = set(
+            InformationType.objects.filter(municipality=m).values_list("system_id", "name")
+        )
+        for item in data.INFORMATION_TYPES:
+            system = self.systems.get(item.system)
+            if system is None or (system.pk, item.name) in existing:
+                continue
+            confidentiality, integrity, availability, traceability = item.levels
+            information_type_create(
+                system=system,
+                data={
+                    "name": item.name,
+                    "description": item.description,
+                    "personal_data": item.personal_data,
+                    "sensitive_personal_data": item.sensitive_personal_data,
+                    "confidentiality": confidentiality,
+                    "integrity": integrity,
+                    "availability": availability,
+                    "traceability": traceability,
+                    "justification": item.justification,
+                    "classified_on": today - datetime.timedelta(days=item.classified_days_ago),
+                },
+                actor=ACTOR,
+            )
+            self.created["information types"] += 1
+
+    def load_measures(
+        self, m: Municipality, today: datetime.date
+    ) -> dict[tuple[str | None, str], Measure]:  # P9.4, P9.5
+        """The measures, by (system ID, title), those that were there before included."""
+        requirements = {r.code: r for r in current_requirements()}
+        by_system = {s.pk: identifier for identifier, s in self.systems.items()}
+        measures: dict[tuple[str | None, str], Measure] = {}
+        for measure in Measure.objects.filter(municipality=m).order_by("pk"):
+            key = (by_system.get(measure.system_id) if measure.system_id else None, measure.title)
+            measures.setdefault(key, measure)
+        for item in data.MEASURES:
+            system = self.systems.get(item.system) if item.system else None
+            if (item.system and system is None) or (item.system, item.title) in measures:
+                continue
+            fields: dict[str, Any] = {
+                "system": system,
+                "requirement": requirements.get(item.requirement) if item.requirement else None,
+                "title": item.title,
+                "description": item.description,
+                "status": item.status,
+                "responsible": self.people[item.responsible],
+                "evidence": item.evidence,
+                "not_applicable_reason": item.not_applicable_reason,
+            }
+            if item.planned_in_days is not None:
+                fields["planned_for"] = today + datetime.timedelta(days=item.planned_in_days)
+            if item.follow_up_months is not None:
+                fields["follow_up_months"] = item.follow_up_months
+            measure = measure_create(municipality=m, data=fields, actor=ACTOR)
+            measures[(item.system, item.title)] = measure
+            self.created["measures"] += 1
+            for follow_up in sorted(item.follow_ups, key=lambda f: -f.days_ago):
+                follow_up_record(
+                    measure=measure,
+                    data={
+                        "performed_on": today - datetime.timedelta(days=follow_up.days_ago),
+                        "performed_by": self.people[follow_up.performed_by],
+                        "checked": follow_up.checked,
+                        "effect": follow_up.effect,
+                        "action": follow_up.action,
+                    },
+                    actor=ACTOR,
+                )
+                self.created["follow-ups"] += 1
+        return measures
+
+    def load_processing_activities(
+        self, m: Municipality, measures: dict[tuple[str | None, str], Measure]
+    ) -> None:  # P9.2, GDPR art. 30
+        existing = set(
+            ProcessingActivity.objects.filter(municipality=m).values_list("board_id", "name")
+        )
+        for item in data.PROCESSING_ACTIVITIES:
+            board = self.boards[item.board]
+            if (board.pk, item.name) in existing:
+                continue
+            processing_activity_create(
+                municipality=m,
+                data={
+                    "board": board,
+                    "name": item.name,
+                    "purposes": item.purposes,
+                    "legal_basis": item.legal_basis,
+                    "legal_basis_detail": item.legal_basis_detail,
+                    "data_subjects": item.data_subjects,
+                    "personal_data_categories": item.personal_data_categories,
+                    "sensitive_data": item.sensitive_data,
+                    "recipients": item.recipients,
+                    "third_country_transfers": item.third_country_transfers,
+                    "erasure_time_limits": item.erasure_time_limits,
+                    "dpia_done": item.dpia_done,
+                    "processor_agreements": item.processor_agreements,
+                    "systems": [self.systems[i] for i in item.systems if i in self.systems],
+                    "security_measures": [measures[k] for k in item.measures if k in measures],
+                },
+                actor=ACTOR,
+            )
+            self.created["processing activities"] += 1
+
+    def demo_login(self, m: Municipality, username: str) -> Any:
+        """The login a record is filed as (the services file notices and incidents as a
+        person), or None when that demo person has no login here."""
+        person = Person.objects.filter(
+            municipality=m, user__username=username, archived_at__isnull=True
+        ).first()
+        return person.user if person is not None else None
+
+    def load_shortfall_notices(
+        self, m: Municipality, measures: dict[tuple[str | None, str], Measure]
+    ) -> None:  # P9.6
+        existing = set(
+            ShortfallNotice.objects.filter(municipality=m).values_list("title", flat=True)
+        )
+        for item in data.SHORTFALL_NOTICES:
+            writer = self.demo_login(m, item.writer)
+            systems_named = [self.systems[i] for i in item.systems if i in self.systems]
+            if item.title in existing or writer is None or not systems_named:
+                continue
+            # Filed as its writer: the service checks that they own a system it names, and
+            # tells the department head at once (their inbox shows it).
+            shortfall_notice_file(
+                municipality=m,
+                data={
+                    "title": item.title,
+                    "need": item.need,
+                    "risk": item.risk,
+                    "estimated_cost": item.estimated_cost,
+                    "systems": systems_named,
+                    "measures": [measures[k] for k in item.measures if k in measures],
+                    "department": self.departments[item.department] if item.department else None,
+                    "board": self.boards[item.board] if item.board else None,
+                },
+                actor=writer,
+            )
+            self.created["shortfall notices"] += 1
+
+    def load_incidents(self, m: Municipality) -> None:
+        existing = set(Incident.objects.filter(municipality=m).values_list("title", flat=True))
+        types = {
+            (t.system_id, t.name): t
+            for t in InformationType.objects.filter(municipality=m, archived_at__isnull=True)
+        }
+        now = timezone.now()
+        for item in data.INCIDENTS:
+            reporter = self.demo_login(m, item.reporter)
+            affected = [self.systems[i] for i in item.systems if i in self.systems]
+            if item.title in existing or reporter is None or not affected:
+                continue
+            discovered_at = now - datetime.timedelta(hours=item.discovered_hours_ago)
+            information_types = [
+                types[(self.systems[i].pk, name)]
+                for i, name in item.information_types
+                if i in self.systems and (self.systems[i].pk, name) in types
+            ]
+            incident = incident_report(
+                municipality=m,
+                data={
+                    "title": item.title,
+                    "description": item.description,
+                    "discovered_at": discovered_at,
+                    "significant": item.significant,
+                    "systems": affected,
+                    "information_types": information_types,
+                },
+                actor=reporter,
+            )
+            if item.early_warning_after_hours is not None:
+                incident_mark_sent(
+                    incident=incident,
+                    which=EARLY_WARNING,
+                    at=discovered_at + datetime.timedelta(hours=item.early_warning_after_hours),
+                    actor=reporter,
+                )
+            self.created["incidents"] += 1

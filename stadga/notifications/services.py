@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from stadga.organisation.models import Municipality
+from stadga.organisation.models import Municipality, Person
 
 from .models import CalendarFeed, Notification, new_feed_token
 from .reminders import Reminder, all_reminder_sources
@@ -87,26 +87,86 @@ def notifications_send(*, municipality: Municipality, today: datetime.date | Non
             .exclude(recipient__email="")
             .select_related("recipient", "municipality")
         )
-        sent_before = _existing_keys(list(reminders.values())) if reminders else set()
-        new = [
-            Notification(
-                municipality=municipality,
-                recipient=reminder.recipient,
-                key=reminder.key,
-                subject=str(reminder.subject)[:300],
-                body=str(reminder.body),
-                link=reminder.link,
-                due_date=reminder.due_date,
-            )
-            for pair, reminder in reminders.items()
-            if pair not in sent_before
-        ]
-        created = Notification.objects.bulk_create(new, batch_size=500) if new else []
-        to_email = retry + [n for n in created if n.recipient.email]
-        if to_email:
-            # robust: the notifications are committed whatever the mail server says.
-            transaction.on_commit(lambda: _email(to_email), robust=True)
+        created = _create_and_email(
+            municipality=municipality, reminders=list(reminders.values()), retry=retry
+        )
     return len(created)
+
+
+def _create_and_email(
+    *,
+    municipality: Municipality,
+    reminders: list[Reminder],
+    retry: Sequence[Notification] = (),
+) -> list[Notification]:
+    """Create the notifications of `reminders` that are new for their recipient and e-mail them
+    (with `retry`, earlier ones whose e-mail failed) after the commit.
+
+    Call inside a transaction: a rolled-back write sends nothing.
+    """
+    sent_before = _existing_keys(reminders) if reminders else set()
+    new = [
+        Notification(
+            municipality=municipality,
+            recipient=reminder.recipient,
+            key=reminder.key,
+            subject=str(reminder.subject)[:300],
+            body=str(reminder.body),
+            link=reminder.link,
+            due_date=reminder.due_date,
+        )
+        for reminder in reminders
+        if (reminder.recipient.pk, reminder.key) not in sent_before
+    ]
+    created = Notification.objects.bulk_create(new, batch_size=500) if new else []
+    to_email = [*retry, *(n for n in created if n.recipient.email)]
+    if to_email:
+        # robust: the notifications are committed whatever the mail server says.
+        transaction.on_commit(lambda: _email(to_email), robust=True)
+    return created
+
+
+def notify(
+    *,
+    municipality: Municipality,
+    recipients: Iterable[Person],
+    key: str,
+    subject: str,
+    body: str,
+    link: str,
+    due_date: datetime.date | None = None,
+) -> list[Notification]:
+    """Tell `recipients` something at once (e.g. that a shortfall notice was addressed to them,
+    P9.6): an in-app notification each, e-mailed after the commit, through the same path as the
+    daily reminders.
+
+    `key` names the event, as a reminder's does: a recipient who already has a notification
+    with that key is not told again, and the daily reminders that reuse the key do not repeat
+    it. People of another municipality and people who have left are skipped. Returns the
+    notifications created.
+    """
+    people: dict[int, Person] = {}
+    for person in recipients:
+        if person.municipality_id != municipality.pk:
+            # Nothing crosses the municipality line (a caller's bug).
+            logger.error("Notification %s names a person of another municipality.", key)
+        elif person.archived_at is None:
+            people.setdefault(person.pk, person)
+    if not people:
+        return []
+    reminders = [
+        Reminder(
+            recipient=person,
+            key=key,
+            subject=subject,
+            body=body,
+            link=link,
+            due_date=due_date,
+        )
+        for person in people.values()
+    ]
+    with transaction.atomic():
+        return _create_and_email(municipality=municipality, reminders=reminders)
 
 
 def _email_text(notification: Notification) -> str:

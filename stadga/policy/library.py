@@ -15,8 +15,10 @@ Checking happens in three steps, each reported with the line the problem is on:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
+import json
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -82,7 +84,7 @@ class Library:
     decision_reference: str
     language: str
     clauses: tuple[LibraryClause, ...]
-    checksum: str  # sha256 of the file: the same version must always be the same text
+    checksum: str  # sha256 of the adopted text (`text_checksum`): a version is always one text
     source: str = ""  # the file name, shown with the loaded policy
 
     def policy_fields(self) -> dict[str, Any]:
@@ -98,6 +100,59 @@ class Library:
             "source": self.source[:300],
             "checksum": self.checksum,
         }
+
+
+# --- The adopted text and Stadga's reading of it --------------------------------------------------
+
+# What the council adopted, clause by clause: a loaded version never changes these. The English
+# text and the responsible role are Stadga's reading of the text, but a reader relies on them as
+# much as on the Swedish words, so they are held to the same rule.
+CLAUSE_TEXT_FIELDS = (
+    "clause_id",
+    "section",
+    "section_title",
+    "section_title_en",
+    "text",
+    "text_en",
+    "responsible_role",
+)
+POLICY_TEXT_FIELDS = (
+    "key",
+    "version",
+    "title",
+    "title_en",
+    "issuing_body",
+    "adopted_on",
+    "decision_reference",
+    "language",
+)
+# How Stadga measures each clause: which rules, whether a person attests, and why nothing does.
+# This is Stadga's interpretation, not the adopted text, and is updated in place for a loaded
+# version when a newer Stadga measures more (e.g. the security rules of P9.1–P9.6).
+CLAUSE_BINDING_FIELDS = (
+    "rule_ids",
+    "attestation_required",
+    "unmeasured_note",
+    "unmeasured_note_en",
+)
+
+
+def text_checksum(policy: Any, clauses: Iterable[Any]) -> str:
+    """The SHA-256 of a version's adopted text: the policy's metadata and each clause's
+    `CLAUSE_TEXT_FIELDS`, in order. Works on a `Library` and its `LibraryClause`s as on a stored
+    `Policy` and its `Clause`s, so that a stored version can be compared with a file. Comments,
+    layout and the rule bindings of the file do not count."""
+
+    def value(obj: Any, name: str) -> Any:
+        found = getattr(obj, name)
+        return found.isoformat() if isinstance(found, datetime.date) else found
+
+    document = {
+        "policy": {name: value(policy, name) for name in POLICY_TEXT_FIELDS},
+        "clauses": [{name: value(c, name) for name in CLAUSE_TEXT_FIELDS} for c in clauses],
+    }
+    encoded = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
 # --- Reading ---------------------------------------------------------------------------------
@@ -166,11 +221,11 @@ def _message(line: int, path: Iterable[str | int], text: str) -> tuple[int, str]
     return line, _("line %(line)s: %(message)s") % {"line": line, "message": text}
 
 
-def _decode(content: bytes | str) -> tuple[str, bytes]:
+def _decode(content: bytes | str) -> str:
     if isinstance(content, str):
-        return content, content.encode("utf-8")
+        return content
     try:
-        return content.decode("utf-8-sig"), content
+        return content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise LibraryError(
             [_("the file is not UTF-8 text (byte %(at)s)") % {"at": error.start}]
@@ -319,7 +374,7 @@ def _dicts(value: Any) -> Iterable[dict[str, Any]]:
     return [item if isinstance(item, dict) else {} for item in value]
 
 
-def _build(data: dict[str, Any], *, checksum: str, source: str) -> Library:
+def _build(data: dict[str, Any], *, source: str) -> Library:
     sections = {
         str(s["number"]): (s["title"].strip(), (s.get("title_en") or "").strip())
         for s in data["sections"]
@@ -343,7 +398,7 @@ def _build(data: dict[str, Any], *, checksum: str, source: str) -> Library:
                 unmeasured_note_en=(item.get("unmeasured_note_en") or "").strip(),
             )
         )
-    return Library(
+    library = Library(
         key=data["key"],
         version=str(data["version"]),
         title=data["title"].strip(),
@@ -353,9 +408,10 @@ def _build(data: dict[str, Any], *, checksum: str, source: str) -> Library:
         decision_reference=(data.get("decision_reference") or "").strip(),
         language=data["language"],
         clauses=tuple(clauses),
-        checksum=checksum,
+        checksum="",
         source=source,
     )
+    return dataclasses.replace(library, checksum=text_checksum(library, library.clauses))
 
 
 def parse_library(content: bytes | str, *, source: str = "") -> Library:
@@ -365,7 +421,7 @@ def parse_library(content: bytes | str, *, source: str = "") -> Library:
     Rule IDs are checked against the rules registered when the apps were loaded.
     """
     try:
-        text, raw = _decode(content)
+        text = _decode(content)
         data, lines = _compose(text)
     except LibraryError as error:
         error.source = source
@@ -376,7 +432,7 @@ def parse_library(content: bytes | str, *, source: str = "") -> Library:
     if messages:
         messages.sort(key=lambda item: item[0])  # stable: same line keeps the order found
         raise LibraryError([text for _line, text in messages], source=source)
-    return _build(data, checksum=hashlib.sha256(raw).hexdigest(), source=source)
+    return _build(data, source=source)
 
 
 def read_library(path_or_text: str | bytes | os.PathLike[str]) -> Library:
@@ -398,7 +454,8 @@ def read_library(path_or_text: str | bytes | os.PathLike[str]) -> Library:
 
 
 def load_library(path_or_text: str | bytes | os.PathLike[str], *, actor: Any = None) -> Policy:
-    """Check and load a library file; loading the same version again does nothing.
+    """Check and load a library file; loading the same version again changes at most how its
+    clauses are measured (see `policy_load`).
 
     Raises LibraryError when the file is wrong, or when the same key and version is already
     loaded with a different text.

@@ -1,14 +1,18 @@
 """Writes and comparisons of policy libraries: load a version, adopt it, compare two (P3.1).
 
-A loaded version is never changed: loading the same file again does nothing, and a different
-text under the same key and version is refused. A municipality adopts a version by the council's
-decision; a newer version is loaded next to the old one and the two are compared clause by clause.
+A loaded version's text is never changed: a different text under the same key and version is
+refused, and a changed text must be given a new version. How Stadga measures the clauses (their
+rules, whether a person attests, why nothing measures them) is Stadga's reading of the text, not
+the text, and loading the same text again brings it up to date. A municipality adopts a version by
+the council's decision; a newer version is loaded next to the old one and the two are compared
+clause by clause.
 """
 
 from __future__ import annotations
 
 import datetime
 import difflib
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,8 +27,10 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from stadga.core.services import governed_write, object_create
 from stadga.organisation.models import Municipality
 
-from .library import Library, LibraryError
+from .library import CLAUSE_BINDING_FIELDS, Library, LibraryClause, LibraryError, text_checksum
 from .models import Clause, Policy, PolicyAdoption
+
+logger = logging.getLogger(__name__)
 
 # --- Loading ---------------------------------------------------------------------------------
 
@@ -32,62 +38,114 @@ from .models import Clause, Policy, PolicyAdoption
 @dataclass(frozen=True)
 class LoadResult:
     policy: Policy
-    created: bool  # False: this very text was already loaded, and nothing was written
+    created: bool  # False: this text was already loaded
+    # Clauses of an already loaded version whose rule bindings, attestation or unmeasured note
+    # the file changed (Stadga's reading of the text; the text itself never changes).
+    updated_clauses: tuple[str, ...] = ()
 
 
 def policy_load(*, library: Library, actor: Any) -> LoadResult:
     """Store a checked library (`stadga.policy.library.parse_library`) as a policy version.
 
-    Idempotent: the same key, version and checksum returns the stored version untouched. The same
-    key and version with another checksum raises LibraryError: a version adopted by a council
-    means that text, so a changed text must be given a new version.
+    Loading a version that is already loaded writes nothing when nothing changed. The same key
+    and version with another text raises LibraryError: a version adopted by a council means that
+    text, so a changed text must be given a new version. The same text with other rule bindings,
+    attestations or unmeasured notes (`CLAUSE_BINDING_FIELDS`) updates those clauses in place:
+    they are how this Stadga measures the text, and every municipality that adopted the version
+    is measured the new way from then on.
     """
     with governed_write(actor):
         existing = Policy.objects.filter(key=library.key, version=library.version).first()
         if existing is not None:
-            if existing.checksum == library.checksum:
-                return LoadResult(policy=existing, created=False)
+            return _reload(existing, library)
+        return LoadResult(policy=_create(library, actor), created=True)
+
+
+def _reload(policy: Policy, library: Library) -> LoadResult:
+    stored = list(policy.clauses.order_by("order"))
+    # The stored text itself is compared, not the stored checksum: a version loaded before the
+    # checksum covered the text alone holds the file's checksum, brought up to date below.
+    if text_checksum(policy, stored) != library.checksum:
+        raise LibraryError(
+            [
+                _(
+                    "%(key)s version %(version)s is already loaded with a different text: a "
+                    "loaded version is never changed; give the new text a new version."
+                )
+                % {"key": library.key, "version": library.version}
+            ],
+            source=library.source,
+        )
+    updated = [
+        clause
+        for clause, item in zip(stored, library.clauses, strict=True)
+        if _rebind(clause, item)
+    ]
+    if updated:
+        _check(updated, library)
+        Clause.objects.bulk_update(updated, list(CLAUSE_BINDING_FIELDS))
+        logger.info(
+            "%s version %s: updated the rule bindings of %s clauses (%s).",
+            policy.key,
+            policy.version,
+            len(updated),
+            ", ".join(c.clause_id for c in updated),
+        )
+    if policy.checksum != library.checksum:
+        policy.checksum = library.checksum
+        policy.save(update_fields=["checksum", "updated_at"])
+    return LoadResult(
+        policy=policy, created=False, updated_clauses=tuple(c.clause_id for c in updated)
+    )
+
+
+def _rebind(clause: Clause, item: LibraryClause) -> bool:
+    """Give a stored clause the file's bindings; True if any of them changed."""
+    changed = False
+    for name in CLAUSE_BINDING_FIELDS:
+        wanted = list(item.rule_ids) if name == "rule_ids" else getattr(item, name)
+        if getattr(clause, name) != wanted:
+            setattr(clause, name, wanted)
+            changed = True
+    return changed
+
+
+def _check(clauses: list[Clause], library: Library) -> None:
+    for clause in clauses:
+        # The file's check already made clause IDs unique; asking the database again for
+        # each clause would cost a query per clause.
+        try:
+            clause.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
             raise LibraryError(
-                [
-                    _(
-                        "%(key)s version %(version)s is already loaded with a different text: a "
-                        "loaded version is never changed; give the new text a new version."
-                    )
-                    % {"key": library.key, "version": library.version}
-                ],
+                [f"{clause.clause_id}: {message}" for message in error.messages],
                 source=library.source,
-            )
-        policy = object_create(model=Policy, data=library.policy_fields(), actor=actor)
-        clauses = [
-            Clause(
-                policy=policy,
-                order=order,
-                clause_id=item.clause_id,
-                section=item.section,
-                section_title=item.section_title,
-                section_title_en=item.section_title_en,
-                text=item.text,
-                text_en=item.text_en,
-                responsible_role=item.responsible_role,
-                rule_ids=list(item.rule_ids),
-                attestation_required=item.attestation_required,
-                unmeasured_note=item.unmeasured_note,
-                unmeasured_note_en=item.unmeasured_note_en,
-            )
-            for order, item in enumerate(library.clauses, start=1)
-        ]
-        for clause in clauses:
-            # The file's check already made clause IDs unique; asking the database again for
-            # each clause would cost a query per clause.
-            try:
-                clause.full_clean(validate_unique=False, validate_constraints=False)
-            except ValidationError as error:
-                raise LibraryError(
-                    [f"{clause.clause_id}: {message}" for message in error.messages],
-                    source=library.source,
-                ) from None
-        Clause.objects.bulk_create(clauses)
-    return LoadResult(policy=policy, created=True)
+            ) from None
+
+
+def _create(library: Library, actor: Any) -> Policy:
+    policy = object_create(model=Policy, data=library.policy_fields(), actor=actor)
+    clauses = [
+        Clause(
+            policy=policy,
+            order=order,
+            clause_id=item.clause_id,
+            section=item.section,
+            section_title=item.section_title,
+            section_title_en=item.section_title_en,
+            text=item.text,
+            text_en=item.text_en,
+            responsible_role=item.responsible_role,
+            rule_ids=list(item.rule_ids),
+            attestation_required=item.attestation_required,
+            unmeasured_note=item.unmeasured_note,
+            unmeasured_note_en=item.unmeasured_note_en,
+        )
+        for order, item in enumerate(library.clauses, start=1)
+    ]
+    _check(clauses, library)
+    Clause.objects.bulk_create(clauses)
+    return policy
 
 
 # --- Adoption --------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.urls import include, path
 app_name = "security"
 
 urlpatterns = [
+    path("", include("stadga.security.urls_overview")),
     path("", include("stadga.security.urls_classification")),
     path("", include("stadga.security.urls_measures")),
     path("", include("stadga.security.urls_notices")),

@@ -22,6 +22,7 @@ from stadga.policy.library import (
     parse_library,
     read_library,
     shipped_libraries,
+    text_checksum,
 )
 from stadga.policy.models import Clause, Policy, PolicyAdoption
 from stadga.policy.registry import RuleContext, RuleResult
@@ -59,6 +60,13 @@ SHIPPED_RULES = {
     "systems.classified": ["P9.1"],
     "systems.no_in_house": ["P5.6"],
     "systems.owner_named": ["P9.3"],
+    "security.classification_current": ["P9.1"],
+    "security.processing_register": ["P9.2"],
+    "security.platform_measures": ["P9.4"],
+    "security.requirements_have_measures": ["P9.5"],
+    "security.follow_ups_current": ["P9.5"],
+    "security.ineffective_have_actions": ["P9.5"],
+    "security.shortfall_notices_acknowledged": ["P9.6"],
 }
 
 
@@ -136,7 +144,7 @@ def test_the_shipped_file_is_valid_and_has_every_clause_of_the_policy():
     assert library.adopted_on == datetime.date(2006, 9, 25)
     assert library.language == "sv"
     assert [c.clause_id for c in library.clauses] == POLICY_CLAUSE_IDS
-    assert library.checksum == hashlib.sha256(shipped_libraries()[0].read_bytes()).hexdigest()
+    assert library.checksum == text_checksum(library, library.clauses)
 
 
 def test_the_shipped_texts_are_the_policys_own_words():
@@ -187,8 +195,11 @@ def test_every_shipped_clause_says_who_answers_and_how_it_is_measured():
 
 def test_what_only_a_person_can_judge_is_attested():
     clauses = {c.clause_id: c for c in read_library(shipped_libraries()[0]).clauses}
-    for clause_id in ("P1.1", "P4.3", "P6.1", "P6.4", "P8.1", "P8.3", "P9.5"):
+    for clause_id in ("P1.1", "P4.3", "P6.1", "P6.4", "P8.1", "P8.3"):
         assert clauses[clause_id].attestation_required, clause_id
+    # Measured by rules since the measures are kept in Stadga; no longer attested.
+    assert not clauses["P9.5"].attestation_required
+    assert not clauses["P9.6"].unmeasured_note
     assert clauses["P3.1"].responsible_role == Role.EXECUTIVE_BOARD_READER
     assert clauses["P9.3"].responsible_role == Role.SYSTEM_OWNER
     assert clauses["P6.2"].responsible_role == Role.DEPARTMENT_HEAD
@@ -343,7 +354,8 @@ def test_loading_twice_does_nothing(db):
     assert second.policy.pk == first.policy.pk
     assert Policy.objects.count() == 1
     assert Clause.objects.count() == 2
-    assert first.policy.checksum == hashlib.sha256(VALID.encode()).hexdigest()
+    library = parse_library(VALID)
+    assert first.policy.checksum == text_checksum(library, library.clauses)
 
 
 def test_a_loaded_version_is_never_changed(db):
@@ -359,6 +371,125 @@ def test_a_loaded_version_is_never_changed(db):
     newer = load_library(edited(3, 'version: "2"', changed))
     assert newer.pk != policy.pk
     assert Policy.objects.filter(key="test-policy").count() == 2
+
+
+# The text of a loaded version never changes; how Stadga measures it may (its rule bindings,
+# attestations and unmeasured notes): loading the same text with new bindings updates them.
+
+
+@pytest.mark.parametrize(
+    ("line", "replacement"),
+    [
+        (4, "title: Testpolicy, ändrad"),  # the metadata
+        (6, "adopted_on: 2020-01-02"),
+        (10, "    title: Ett, ändrad"),  # a section's title
+        (14, "    text: Första, ändrad"),  # a clause's text
+        (15, "    responsible_role: employee"),  # the role that answers for it
+        (20, "    responsible_role: it_coordinator"),
+    ],
+)
+def test_any_change_to_the_text_is_refused(db, line, replacement):
+    load_library(VALID)
+
+    with pytest.raises(LibraryError, match="a loaded version is never changed"):
+        load_library(edited(line, replacement))
+
+
+def test_a_removed_or_added_clause_is_a_changed_text(db):
+    load_library(VALID)
+    with pytest.raises(LibraryError, match="a loaded version is never changed"):
+        load_library("\n".join(VALID.splitlines()[:16]) + "\n")
+    with pytest.raises(LibraryError, match="a loaded version is never changed"):
+        load_library(
+            VALID + "  - id: A3\n    section: '1'\n    text: Tredje\n"
+            "    responsible_role: employee\n    attestation_required: true\n"
+        )
+
+
+def test_new_rule_bindings_are_applied_to_the_loaded_version(db):
+    policy = load_library(VALID)
+    adoption = policy_adopt(
+        municipality=MunicipalityFactory(),
+        policy=policy,
+        adopted_on=datetime.date(2020, 2, 1),
+        actor=None,
+    )
+    # A1 loses its rule and gets an attestation; A2 gets a rule and a note, no longer attested.
+    rebound = edited(
+        16,
+        "    rules: []\n    attestation_required: true",
+        edited(
+            21,
+            "    rules: [test.rule]\n    unmeasured_note: Mäts delvis.\n"
+            "    unmeasured_note_en: Partly measured.",
+        ),
+    )
+
+    result = policy_load(library=parse_library(rebound), actor=None)
+
+    assert (result.policy.pk, result.created) == (policy.pk, False)
+    assert result.updated_clauses == ("A1", "A2")
+    a1, a2 = Policy.objects.get(pk=policy.pk).clauses.order_by("order")
+    assert (a1.rule_ids, a1.attestation_required) == ([], True)
+    assert (a2.rule_ids, a2.attestation_required) == (["test.rule"], False)
+    assert (a2.unmeasured_note, a2.unmeasured_note_en) == ("Mäts delvis.", "Partly measured.")
+    assert (a1.text, a2.text) == ("Första", "Andra")  # the text is untouched
+    assert Policy.objects.count() == 1
+    adoption.refresh_from_db()
+    assert adoption.policy_id == policy.pk  # the adoption measures the new way at once
+    # Loading the same file again changes nothing.
+    again = policy_load(library=parse_library(rebound), actor=None)
+    assert (again.created, again.updated_clauses) == (False, ())
+
+
+def test_comments_and_layout_are_not_the_text(db):
+    policy = load_library(VALID)
+    relaid = "# En kommentar\n" + VALID.replace("    text: Första", "    text: >-\n      Första")
+
+    result = policy_load(library=parse_library(relaid), actor=None)
+
+    assert (result.policy.pk, result.created, result.updated_clauses) == (policy.pk, False, ())
+
+
+def test_a_version_loaded_with_the_files_checksum_is_matched_on_its_text(db):
+    """Versions loaded before the checksum covered the text alone hold the file's SHA-256; the
+    same text loads onto them, and their checksum is brought up to date."""
+    policy = load_library(VALID)
+    Policy.objects.filter(pk=policy.pk).update(checksum=hashlib.sha256(VALID.encode()).hexdigest())
+
+    result = policy_load(
+        library=parse_library(edited(16, "    rules: []\n    attestation_required: true")),
+        actor=None,
+    )
+
+    assert result.updated_clauses == ("A1",)
+    result.policy.refresh_from_db()
+    assert result.policy.checksum == parse_library(VALID).checksum
+    with pytest.raises(LibraryError, match="a loaded version is never changed"):
+        load_library(edited(14, "    text: Första, ändrad"))
+
+
+def test_a_binding_to_an_unknown_rule_is_refused_before_anything_changes(db):
+    policy = load_library(VALID)
+
+    with pytest.raises(LibraryError, match="no compliance rule"):
+        load_library(edited(16, "    rules: [test.nothing]"))
+
+    assert policy.clauses.get(clause_id="A1").rule_ids == ["test.rule"]
+
+
+def test_command_reports_the_clauses_it_rebinds(db, tmp_path):
+    path = tmp_path / "test.yaml"
+    path.write_text(VALID, encoding="utf-8")
+    run("load", str(path))
+    path.write_text(edited(16, "    rules: []\n    attestation_required: true"), encoding="utf-8")
+
+    out = run("load", str(path))
+
+    assert (
+        "test-policy version 1 is already loaded; updated the rule bindings of 1 clause (A1)" in out
+    )
+    assert "nothing was changed" in run("load", str(path))
 
 
 def test_a_file_with_errors_loads_nothing(db):

@@ -202,3 +202,16 @@ def test_register_uses_the_municipalitys_name_for_system_owner(client: Any) -> N
     client.force_login(member(municipality, Role.AUDITOR))
     assert ">Systemägare<" in client.get(f"/k/{municipality.slug}/systems/").content.decode()
     assert "Systemägare" in client.get(system.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_filters_offer_only_the_municipalitys_choices(client: Any) -> None:
+    municipality = MunicipalityFactory()
+    own = BoardFactory(municipality=municipality, name="Egen nämnd")
+    BoardFactory(name="Främmande nämnd")
+    PersonFactory(name="Främling Främlingsson")
+    client.force_login(member(municipality, Role.AUDITOR))
+    page = client.get(f"/k/{municipality.slug}/systems/").content.decode()
+    assert f'<option value="{own.pk}">Egen nämnd</option>' in page
+    assert "Främmande nämnd" not in page
+    assert "Främling" not in page

@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from stadga.core.tabular.commands import municipality_by_slug, user_by_name
 from stadga.policy.library import LibraryError, read_library, shipped_libraries
@@ -114,6 +115,24 @@ class Command(BaseCommand):
                         "version": policy.version,
                         "count": policy.clauses.count(),
                         "file": path.name,
+                    }
+                )
+            elif result.updated_clauses:
+                # The text is the same; Stadga measures some clauses differently (P3.1).
+                count = len(result.updated_clauses)
+                self.stdout.write(
+                    ngettext(
+                        "%(key)s version %(version)s is already loaded; updated the rule "
+                        "bindings of %(count)s clause (%(clauses)s).",
+                        "%(key)s version %(version)s is already loaded; updated the rule "
+                        "bindings of %(count)s clauses (%(clauses)s).",
+                        count,
+                    )
+                    % {
+                        "key": policy.key,
+                        "version": policy.version,
+                        "count": count,
+                        "clauses": ", ".join(result.updated_clauses),
                     }
                 )
             else:
