@@ -24,14 +24,14 @@ from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 
 # The policy libraries' reader: YAML with the line of every value, and messages that name it.
-from stadga.policy.library import (
-    LibraryError,
-    _compose,
-    _decode,
-    _dicts,
-    _Lines,
-    _message,
-    _schema_error_messages,
+from stadga.core.datafile import (
+    DataFileError,
+    Lines,
+    compose,
+    decode,
+    dicts,
+    located,
+    schema_error_messages,
 )
 from stadga.systems.choices import Aspect
 
@@ -96,7 +96,7 @@ _validator = Draft202012Validator(CATALOGUE_SCHEMA)
 NodePath = tuple[str | int, ...]
 
 
-class CatalogueError(LibraryError):
+class CatalogueError(DataFileError):
     """A catalogue file that cannot be loaded, with every problem found (each with its line)."""
 
 
@@ -173,20 +173,20 @@ def iso_control_problem(value: Any) -> str | None:
     return None
 
 
-def _semantic_messages(data: dict[str, Any], lines: _Lines) -> list[tuple[int, str]]:
+def _semantic_messages(data: dict[str, Any], lines: Lines) -> list[tuple[int, str]]:
     """What the schema cannot check; runs on whatever parts of the file are well formed."""
     messages: list[tuple[int, str]] = []
 
     def report(path: NodePath, text: str) -> None:
-        messages.append(_message(lines.line(path), path, text))
+        messages.append(located(lines.line(path), path, text))
 
     for line, duplicate in lines.duplicates:
-        messages.append(_message(line, duplicate, _("this field is given twice")))
+        messages.append(located(line, duplicate, _("this field is given twice")))
     if isinstance(data.get("version"), float):
         report(("version",), _('write the version in quotes, e.g. "2026.1"'))
 
     codes: dict[str, int] = {}
-    for index, item in enumerate(_dicts(data.get("requirements"))):
+    for index, item in enumerate(dicts(data.get("requirements"))):
         code = item.get("code")
         if isinstance(code, str):
             path: NodePath = ("requirements", index, "code")
@@ -233,12 +233,12 @@ def parse_catalogue(content: bytes | str, *, source: str = "") -> Catalogue:
     Raises CatalogueError with every problem found, each naming its line, in the file's order.
     """
     try:
-        data, lines = _compose(_decode(content))
-    except LibraryError as error:
+        data, lines = compose(decode(content))
+    except DataFileError as error:
         raise CatalogueError(error.messages, source=source) from None
     messages: list[tuple[int, str]] = []
     for schema_error in _validator.iter_errors(data):
-        messages.extend(_schema_error_messages(schema_error, lines))
+        messages.extend(schema_error_messages(schema_error, lines))
     if isinstance(data, dict):
         messages += _semantic_messages(data, lines)
     if messages:
