@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils.translation import gettext as _
 from auditlog.models import LogEntry
 from django.core import mail
 from django.db import connection
@@ -141,7 +142,7 @@ def test_permission_matrix(client: Any, s: Setting, notice: ShortfallNotice, who
     assert client.get(u["detail"]).status_code == (200 if sees else 404)
     assert client.get(u["history"]).status_code == (200 if sees else 404)
     assert client.get(u["new"]).status_code == (200 if files else 403)
-    assert ("File a shortfall notice" in listing.content.decode()) is files
+    assert (_("File a shortfall notice") in listing.content.decode()) is files
     page = client.get(u["detail"]).content.decode() if sees else ""
     assert (u["decide"] in page) is decides
     assert (u["acknowledge"] in page) is decides
@@ -239,20 +240,24 @@ def test_decide_form_needs_a_choice(client: Any, s: Setting, notice: ShortfallNo
 
 
 def test_list_filters_and_open_first(client: Any, s: Setting) -> None:
-    decided = s.file(title="Avgjord")
+    decided = s.file(title="Avgjord brist")
     shortfall_notice_decide(notice=decided, status="funded", reason="", actor=s.head)
-    to_board = s.file(title="Till nämnden", department=None, board=s.board)
-    open_one = s.file(title="Öppen")
+    to_board = s.file(title="Brist hos nämnden", department=None, board=s.board)
+    open_one = s.file(title="Obesvarad brist")
     client.force_login(s.coordinator)
     base = urls(open_one)["list"]
     page = client.get(base).content.decode()
-    assert page.index("Öppen") < page.index("Till nämnden") < page.index("Avgjord")
+    assert (
+        page.index("Obesvarad brist")
+        < page.index("Brist hos nämnden")
+        < page.index("Avgjord brist")
+    )
     page = client.get(base + "?status=funded").content.decode()
-    assert "Avgjord" in page and "Öppen" not in page
+    assert "Avgjord brist" in page and "Obesvarad brist" not in page
     page = client.get(base + f"?board={s.board.pk}").content.decode()
-    assert "Till nämnden" in page and "Öppen" not in page
+    assert "Brist hos nämnden" in page and "Obesvarad brist" not in page
     page = client.get(base + f"?department={s.department.pk}").content.decode()
-    assert "Öppen" in page and "Till nämnden" not in page
+    assert "Obesvarad brist" in page and "Brist hos nämnden" not in page
     assert to_board.pk
 
 
@@ -278,6 +283,7 @@ def test_the_timeline(client: Any, s: Setting, notice: ShortfallNotice) -> None:
     client.force_login(s.owner)
     page = client.get(urls(notice)["detail"]).content.decode()
     timeline = page[page.index('id="timeline-title"') :]
-    assert timeline.index("Filed") < timeline.index("Acknowledged") < timeline.index("Decided")
+    filed, acknowledged = timeline.index(_("Filed")), timeline.index(_("Acknowledged"))
+    assert filed < acknowledged < timeline.index("Accepteras t.o.m. 2027.")
     assert "Accepteras t.o.m. 2027." in timeline
     assert urls(notice)["history"] in timeline

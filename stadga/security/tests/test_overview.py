@@ -137,6 +137,14 @@ def register(municipality: Municipality) -> dict[str, Any]:
     return {"social": social, "school": school, "social_system": social_system}
 
 
+@pytest.fixture(autouse=True)
+def _in_english(client: Any) -> None:
+    """The figures below are asserted in their English wording: the user chose English."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 def figure(page: str, n: int, text: str) -> bool:
     return f'<span class="figure">{n}</span> {text}' in page
 
