@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.utils.translation import gettext as _
 from auditlog.models import LogEntry
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from stadga.notifications.models import Notification
 from stadga.organisation.choices import Role
