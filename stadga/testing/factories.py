@@ -39,7 +39,8 @@ class MunicipalityFactory(factory.django.DjangoModelFactory[Municipality]):
 
     slug = factory.Sequence(lambda n: f"kommun-{n}")
     name = factory.Sequence(lambda n: f"Kommun {n}")
-    code = factory.Sequence(lambda n: f"{9000 + n:04d}")
+    # Four digits, like a real municipality code; wraps around long before a test could clash.
+    code = factory.Sequence(lambda n: f"{(9000 + n) % 10000:04d}")
 
     @factory.post_generation
     def consequence_levels(
