@@ -20,9 +20,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from stadga.core import tabular
-from stadga.core.tabular import Boolean, Column, Date, ImportResult, Integer, Lookup, Text
+from stadga.core.tabular import Boolean, Column, Date, ImportResult, Lookup, Text
 from stadga.core.tabular import importing as engine
 from stadga.systems.models import System
+from stadga.systems.tabular import classification_columns
 
 from . import services_classification as services
 from .models import InformationType
@@ -38,21 +39,6 @@ def row_key(system_identifier: str, name: str) -> str:
 
 def _systems(spec: tabular.TabularSpec) -> QuerySet[System]:
     return System.objects.filter(municipality=spec.municipality).select_related("municipality")
-
-
-def _top_level(spec: tabular.TabularSpec) -> int:
-    return spec.municipality.max_consequence_level  # P9.1: the municipality's own scale
-
-
-def _level(header: str, field: str, english: str) -> Column:
-    return Column(
-        header,
-        field,
-        Integer(min_value=1, max_value=_top_level),
-        aliases=(english,),
-        help_text=_("A level of the municipality's consequence scale (P9.1)."),
-        width=12,
-    )
 
 
 class _ClassificationDate(Date):
@@ -134,10 +120,7 @@ class ClassificationTabular(tabular.TabularSpec):
             help_text=_("Special categories of personal data, offences, protected identity."),
             width=12,
         ),
-        _level("Konfidentialitet", "confidentiality", "Confidentiality"),
-        _level("Riktighet", "integrity", "Integrity"),
-        _level("Tillgänglighet", "availability", "Availability"),
-        _level("Spårbarhet", "traceability", "Traceability"),
+        *classification_columns(),
         Column(
             "Motivering",
             "justification",

@@ -74,6 +74,17 @@ def _level(header: str, field: str, english: str) -> Column:
     )
 
 
+def classification_columns() -> list[Column]:
+    """The four aspects of a classification (P9.1), as the register and the import of
+    information types both write them."""
+    return [
+        _level("Konfidentialitet", "confidentiality", "Confidentiality"),
+        _level("Riktighet", "integrity", "Integrity"),
+        _level("Tillgänglighet", "availability", "Availability"),
+        _level("Spårbarhet", "traceability", "Traceability"),
+    ]
+
+
 @tabular.register
 class SystemTabular(tabular.TabularSpec):
     """The IT system register (P9.3, P9.1): one row per system, keyed by System-id."""
@@ -224,10 +235,7 @@ class SystemTabular(tabular.TabularSpec):
             help_text=_("Whether the system processes personal data."),
             width=12,
         ),
-        _level("Konfidentialitet", "confidentiality", "Confidentiality"),
-        _level("Riktighet", "integrity", "Integrity"),
-        _level("Tillgänglighet", "availability", "Availability"),
-        _level("Spårbarhet", "traceability", "Traceability"),
+        *classification_columns(),
         Column(
             "Motivering klassning",
             "classification_justification",
