@@ -20,8 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from stadga.core import tabular
-from stadga.core.tabular import Boolean, Column, Date, ImportResult, Lookup, Text
-from stadga.core.tabular import importing as engine
+from stadga.core.tabular import Boolean, Column, Date, Lookup, Text
 from stadga.systems.models import System
 from stadga.systems.tabular import classification_columns
 
@@ -51,18 +50,6 @@ class _ClassificationDate(Date):
 
 # The key is not a column of the file: the engine is told about it through `key_column()`.
 _KEY_COLUMN = Column("System-id + Informationstyp", KEY_FIELD, Text())
-
-
-class _ClassificationRun(engine._Run):
-    """The engine's run, with each row's computed key added once its cells are read."""
-
-    def parse_rows(self, table: Any) -> None:
-        super().parse_rows(table)
-        for row in self.rows:
-            system, name = row.values.get("system"), row.values.get("name")
-            # A blank or unknown System-id or name has failed the row with its own message.
-            if system is not None and name:
-                row.values[KEY_FIELD] = row_key(system.identifier, name)
 
 
 @tabular.register
@@ -158,14 +145,11 @@ class ClassificationTabular(tabular.TabularSpec):
             }
         )
 
-    def import_file(
-        self, data: bytes, *, file_format: str | None = None, dry_run: bool = False
-    ) -> ImportResult:
-        # The engine's `run_import`, with the run that computes each row's key.
-        result = ImportResult(kind=self.kind, dry_run=dry_run)
-        engine._import(_ClassificationRun(self, result), data, file_format)
-        result.errors.sort(key=lambda e: e.row or 0)
-        return result
+    def complete_row(self, values: dict[str, Any]) -> None:
+        system, name = values.get("system"), values.get("name")
+        # A blank or unknown System-id or name has failed the row with its own message.
+        if system is not None and name:
+            values[KEY_FIELD] = row_key(system.identifier, name)
 
     def create(self, data: dict[str, Any]) -> InformationType:
         data = {k: v for k, v in data.items() if k != KEY_FIELD}

@@ -210,6 +210,7 @@ class _Run:
                     row.values[column.field] = column.parser.parse(cell, self.spec)
                 except CellError as exc:
                     self.fail(row, column, exc.message)
+            self.spec.complete_row(row.values)
             self.rows.append(row)
 
     # --- 3. keys ----------------------------------------------------------------------------

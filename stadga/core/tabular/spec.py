@@ -85,6 +85,11 @@ class TabularSpec:
     def key_column(cls) -> Column:
         return next(c for c in cls.columns if c.field == cls.key)
 
+    def complete_row(self, values: dict[str, Any]) -> None:
+        """Add values a row does not state as a column, once its cells are read: e.g. a key made
+        of several columns (an information type is keyed by its system and its name). A cell
+        that failed to parse is absent from `values`; its error is already reported."""
+
     @classmethod
     def column_for(cls, field: str) -> Column | None:
         return next((c for c in cls.columns if c.field == field), None)
