@@ -61,6 +61,17 @@ class MunicipalityScopedModel(models.Model):
         return {"municipality_id": self.municipality_id}
 
 
+def other_municipality_errors(obj: models.Model, *fields: str) -> dict[str, Any]:
+    """`clean()` errors for related objects that belong to another municipality than `obj`:
+    nothing crosses that line unless it is explicitly shared."""
+    errors: dict[str, Any] = {}
+    for field in fields:
+        related = getattr(obj, field) if getattr(obj, f"{field}_id", None) else None
+        if related is not None and related.municipality_id != obj.municipality_id:  # type: ignore[attr-defined]
+            errors[field] = _("It belongs to another municipality.")
+    return errors
+
+
 class GovernedModel(MunicipalityScopedModel, TimestampedModel, ArchivableModel):
     """A municipality's object whose every change is logged and which is archived, not deleted."""
 

@@ -15,20 +15,11 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from stadga.core.models import GovernedModel, TimestampedModel
+from stadga.core.models import GovernedModel, TimestampedModel, other_municipality_errors
 from stadga.systems.choices import Aspect
+from stadga.systems.models import level_errors
 
 from .choices import Effect, LegalBasis, MeasureStatus, NoticeStatus, RequirementCategory
-
-
-def _same_municipality(obj: models.Model, *fields: str) -> dict[str, object]:
-    """Errors for related objects that belong to another municipality than `obj`."""
-    errors: dict[str, object] = {}
-    for field in fields:
-        related = getattr(obj, field) if getattr(obj, f"{field}_id", None) else None
-        if related is not None and related.municipality_id != obj.municipality_id:  # type: ignore[attr-defined]
-            errors[field] = _("It belongs to another municipality.")
-    return errors
 
 
 class SecuritySettings(TimestampedModel):
@@ -122,13 +113,9 @@ class InformationType(GovernedModel):
         return {aspect: getattr(self, aspect) for aspect in Aspect.values}
 
     def clean(self) -> None:
-        errors = _same_municipality(self, "system", "classified_by")
+        errors = other_municipality_errors(self, "system", "classified_by")
         if self.municipality_id:
-            top = self.municipality.max_consequence_level
-            for aspect in Aspect.values:
-                level = getattr(self, aspect)
-                if level is not None and not 1 <= level <= top:
-                    errors[aspect] = _("Choose a level from 1 to %(top)s.") % {"top": top}
+            errors.update(level_errors(self))
         if self.sensitive_personal_data and not self.personal_data:
             errors["personal_data"] = _("Sensitive personal data is personal data too.")
         if errors:
@@ -265,7 +252,7 @@ class Measure(GovernedModel):
         return self.system_id is None
 
     def clean(self) -> None:
-        errors = _same_municipality(self, "system", "responsible")
+        errors = other_municipality_errors(self, "system", "responsible")
         if self.status == MeasureStatus.PLANNED and not self.planned_for:
             errors["planned_for"] = _("A planned measure has a date it is planned for.")
         if self.status == MeasureStatus.NOT_APPLICABLE and not self.not_applicable_reason.strip():
@@ -305,7 +292,7 @@ class FollowUp(GovernedModel):
         return self.measure.get_absolute_url()
 
     def clean(self) -> None:
-        errors = _same_municipality(self, "measure", "performed_by")
+        errors = other_municipality_errors(self, "measure", "performed_by")
         if (
             self.effect in (Effect.NOT_EFFECTIVE, Effect.PARTLY_EFFECTIVE)
             and not self.action.strip()
@@ -403,7 +390,7 @@ class ShortfallNotice(GovernedModel):
         )
 
     def clean(self) -> None:
-        errors = _same_municipality(self, "written_by", "department", "board")
+        errors = other_municipality_errors(self, "written_by", "department", "board")
         if not self.department_id and not self.board_id:
             errors["department"] = _(
                 "Address the notice to the department head, the board, or both (P9.6)."
@@ -474,7 +461,7 @@ class Incident(GovernedModel):
         )
 
     def clean(self) -> None:
-        errors = _same_municipality(self, "reported_by")
+        errors = other_municipality_errors(self, "reported_by")
         if errors:
             raise ValidationError(errors)
 
@@ -529,7 +516,7 @@ class ProcessingActivity(GovernedModel):
         )
 
     def clean(self) -> None:
-        errors = _same_municipality(self, "board")
+        errors = other_municipality_errors(self, "board")
         if errors:
             raise ValidationError(errors)
 

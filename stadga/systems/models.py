@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from auditlog.registry import auditlog
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,11 +11,23 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from stadga.core.models import GovernedModel
+from stadga.core.models import GovernedModel, other_municipality_errors
 
 from .choices import Aspect, Flag, LifecyclePhase, SystemType
 
 IDENTIFIER_PREFIX = "SYS-"
+
+
+def level_errors(obj: models.Model) -> dict[str, Any]:
+    """`clean()` errors for classification levels outside the municipality's consequence scale
+    (P9.1); for a system and for each of its information types alike."""
+    top = obj.municipality.max_consequence_level  # type: ignore[attr-defined]
+    errors: dict[str, Any] = {}
+    for aspect in Aspect.values:
+        level = getattr(obj, aspect)
+        if level is not None and not 1 <= level <= top:
+            errors[aspect] = _("Choose a level from 1 to %(top)s.") % {"top": top}
+    return errors
 
 
 class System(GovernedModel):
@@ -144,21 +158,14 @@ class System(GovernedModel):
         return flags
 
     def clean(self) -> None:
-        errors: dict[str, object] = {}
+        errors: dict[str, Any] = {}
         if self.system_owner_id is None and self.lifecycle_phase != LifecyclePhase.PLANNED:
             errors["system_owner"] = _(
                 "Every system has a named system owner (P9.3); only a planned system may lack one."
             )
         if self.municipality_id:
-            for field in ("board", "department", "system_owner"):
-                related = getattr(self, field) if getattr(self, f"{field}_id") else None
-                if related is not None and related.municipality_id != self.municipality_id:
-                    errors[field] = _("It belongs to another municipality.")
-            top = self.municipality.max_consequence_level
-            for aspect in Aspect.values:
-                level = getattr(self, aspect)
-                if level is not None and not 1 <= level <= top:
-                    errors[aspect] = _("Choose a level from 1 to %(top)s.") % {"top": top}
+            errors.update(other_municipality_errors(self, "board", "department", "system_owner"))
+            errors.update(level_errors(self))
         if (
             self.department is not None
             and self.board_id
