@@ -288,7 +288,6 @@ class _Loader:
             "phase_out_from": item.phase_out_from,
             "retired_on": item.retired_on,
             "system_type": item.system_type,
-            "vendor": item.vendor,
             "user_count": item.user_count,
             "personal_data": item.personal_data,
             "confidentiality": confidentiality,

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "stadga.systems",
     "stadga.policy",
     "stadga.security",
+    "stadga.catalogue",
     "stadga.notifications",
     "stadga.api",
     "django_tasks",

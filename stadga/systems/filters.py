@@ -14,7 +14,7 @@ from .models import System
 class SystemFilterSet(ScopedFilterSet):
     """The register's filters; the same set drives the list page, its export and the API."""
 
-    search_fields = ("name", "identifier", "purpose", "vendor")
+    search_fields = ("name", "identifier", "purpose")
 
     board = django_filters.ModelChoiceFilter(queryset=Board.objects.all(), label=_("Board"))
     department = django_filters.ModelChoiceFilter(

@@ -29,7 +29,6 @@ class SystemForm(ScopedModelForm):
             "phase_out_from",
             "retired_on",
             "system_type",
-            "vendor",
             "user_count",
             "depends_on",
             "personal_data",

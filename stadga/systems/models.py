@@ -81,7 +81,6 @@ class System(GovernedModel):
     system_type = models.CharField(
         _("type"), max_length=20, choices=SystemType.choices, default=SystemType.BOUGHT
     )
-    vendor = models.CharField(_("vendor"), max_length=200, blank=True)
     user_count = models.PositiveIntegerField(_("number of users"), null=True, blank=True)
     depends_on = models.ManyToManyField(
         "self",

@@ -203,13 +203,6 @@ class SystemTabular(tabular.TabularSpec):
             width=22,
         ),
         Column(
-            "Leverantör",
-            "vendor",
-            Text(max_length=200),
-            aliases=("Vendor",),
-            width=24,
-        ),
-        Column(
             "Antal användare",
             "user_count",
             Integer(min_value=0),

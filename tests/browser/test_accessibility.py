@@ -38,7 +38,7 @@ def site(live_server: Any) -> dict[str, Any]:
         decision_reference="KF § 87/2006",
         actor=None,
     )
-    system = SystemFactory(municipality=municipality, name="Ekonomisystem", vendor="Norrsken")
+    system = SystemFactory(municipality=municipality, name="Ekonomisystem", purpose="Norrsken")
     SystemFactory(municipality=municipality, lifecycle_phase="planned", system_owner=None)
     ExternalOrganisationFactory(municipality=municipality)
     user = member(municipality, Role.IT_COORDINATOR)

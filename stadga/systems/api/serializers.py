@@ -62,7 +62,6 @@ class SystemSerializer(ScopedSerializer):
             "phase_out_from",
             "retired_on",
             "system_type",
-            "vendor",
             "user_count",
             "depends_on",
             "personal_data",

@@ -67,7 +67,7 @@ class SystemViewSet(GovernedViewSet):
     serializer_class = SystemSerializer
     update_serializer_class = SystemUpdateSerializer
     filterset_class = SystemFilter
-    search_fields = ("name", "identifier", "purpose", "vendor")
+    search_fields = ("name", "identifier", "purpose")
     ordering_fields = (
         "name",
         "identifier",

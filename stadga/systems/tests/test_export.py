@@ -61,7 +61,6 @@ def register(db) -> dict[str, Any]:
         system_owner=anna,
         purpose="Inloggning\r\nför alla",
         notes="=SUMMA(A1:A2)",
-        vendor="-",
         user_count=400,
         in_production_from=timezone.localdate().replace(year=2015),
         system_type=SystemType.IN_HOUSE,
@@ -149,7 +148,6 @@ class TestExport:
         assert payroll["Systemansvarig"] == "Ek, Bo"
         base = by_key["SYS-0001"]
         assert base["Anteckningar"] == "'=SUMMA(A1:A2)"
-        assert base["Leverantör"] == "'-"
         assert base["Personuppgifter"] == "ja" and base["Publik"] == "ja"
         with translation.override("sv"):
             assert base["Typ"] == str(SystemType.IN_HOUSE.label)

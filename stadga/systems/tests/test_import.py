@@ -73,7 +73,6 @@ def record(**values: Any) -> dict[str, Any]:
         "Livscykelfas": "In production",
         "I drift från": "2019-03-01",
         "Typ": "Cloud service (SaaS)",
-        "Leverantör": "Leverantören AB",
         "Antal användare": 40,
         "Personuppgifter": "ja",
         "Konfidentialitet": 2,
@@ -191,7 +190,7 @@ class TestImport:
             identifier="SYS-0007",
             board=org["board"],
             department=org["department"],
-            vendor="Kvar AB",
+            purpose="Kvar",
         )
         data = csv_bytes(
             [
@@ -202,7 +201,7 @@ class TestImport:
         result = do_import(org, data)
         assert result.ok, result.errors
         system.refresh_from_db()
-        assert (system.user_count, system.vendor) == (120, "Kvar AB")
+        assert (system.user_count, system.purpose) == (120, "Kvar")
 
     def test_unknown_board_says_which_value_and_changes_nothing(self, org):
         before = snapshot()

@@ -87,7 +87,7 @@ def test_update_writes_and_logs_only_what_changed() -> None:
     assert not changed
     assert not LogEntry.objects.get_for_object(system).filter(action=LogEntry.Action.UPDATE)
     _, changed = services.system_update(
-        system=system, data={"name": "Nytt", "vendor": system.vendor}, actor=actor
+        system=system, data={"name": "Nytt", "purpose": system.purpose}, actor=actor
     )
     assert changed
     update = LogEntry.objects.get_for_object(system).get(action=LogEntry.Action.UPDATE)

@@ -159,7 +159,7 @@ class TestSystemRules:
 
     def test_filters_and_search(self, client: Any) -> None:
         municipality = MunicipalityFactory()
-        finance = SystemFactory(municipality=municipality, name="Ekonomi", vendor="Norrsken")
+        finance = SystemFactory(municipality=municipality, name="Ekonomi", purpose="Norrsken")
         planned = SystemFactory(
             municipality=municipality, name="Framtid", lifecycle_phase="planned", system_owner=None
         )

@@ -1,0 +1,3 @@
+"""Filled in by the work on issue 5."""
+
+urlpatterns: list = []
