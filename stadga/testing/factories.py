@@ -7,6 +7,15 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 
+from stadga.catalogue.choices import Phase
+from stadga.catalogue.models import (
+    Product,
+    ProductCategory,
+    ProductRequest,
+    ProductVersion,
+    SystemProduct,
+    Vendor,
+)
 from stadga.organisation.choices import Role
 from stadga.organisation.models import (
     Board,
@@ -126,3 +135,77 @@ def member(municipality: Municipality, role: str | None = None, **scope: object)
     if role:
         RoleAssignmentFactory(person=person, role=role, **scope)
     return user
+
+
+# --- the product catalogue ------------------------------------------------------------------------
+
+
+class VendorFactory(factory.django.DjangoModelFactory[Vendor]):
+    class Meta:
+        model = Vendor
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"Leverantör {n} AB")
+
+
+class ProductCategoryFactory(factory.django.DjangoModelFactory[ProductCategory]):
+    class Meta:
+        model = ProductCategory
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"Kategori {n}")
+
+
+class ProductFactory(factory.django.DjangoModelFactory[Product]):
+    """A product; `phase` is set directly (tests of the phase services use the services)."""
+
+    class Meta:
+        model = Product
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"Produkt {n}")
+    vendor = factory.SubFactory(VendorFactory, municipality=factory.SelfAttribute("..municipality"))
+    category = factory.SubFactory(
+        ProductCategoryFactory, municipality=factory.SelfAttribute("..municipality")
+    )
+    phase = Phase.APPROVED
+
+
+class ProductVersionFactory(factory.django.DjangoModelFactory[ProductVersion]):
+    class Meta:
+        model = ProductVersion
+
+    product = factory.SubFactory(ProductFactory)
+    municipality = factory.SelfAttribute("product.municipality")
+    version = factory.Sequence(lambda n: f"{n + 1}.0")
+
+
+class SystemProductFactory(factory.django.DjangoModelFactory[SystemProduct]):
+    class Meta:
+        model = SystemProduct
+
+    system = factory.SubFactory(SystemFactory)
+    product = factory.SubFactory(
+        ProductFactory, municipality=factory.SelfAttribute("..system.municipality")
+    )
+
+
+class ProductRequestFactory(factory.django.DjangoModelFactory[ProductRequest]):
+    """A draft request by a person of a department; submit it with the services."""
+
+    class Meta:
+        model = ProductRequest
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    department = factory.SubFactory(
+        DepartmentFactory,
+        board=factory.SubFactory(
+            BoardFactory, municipality=factory.SelfAttribute("...municipality")
+        ),
+    )
+    requested_by = factory.SubFactory(
+        PersonFactory, municipality=factory.SelfAttribute("..municipality")
+    )
+    title = factory.Sequence(lambda n: f"Behov {n}")
+    product_name = factory.Sequence(lambda n: f"Ny produkt {n}")
+    reason = "Verksamheten behöver det."
