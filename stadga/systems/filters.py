@@ -36,10 +36,39 @@ class SystemFilterSet(ScopedFilterSet):
         ],
     )
     flag = django_filters.ChoiceFilter(method="filter_flag", label=_("Gap"), choices=Flag.choices)
+    flagged_product = django_filters.ChoiceFilter(
+        method="filter_flagged_product",
+        label=_("Runs on a flagged product"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        help_text=_("Never approved, rejected, retired, phase-out ended or past end of support."),
+    )
 
     class Meta:
         model = System
         fields = ["q", "board", "department", "system_owner", "lifecycle_phase", "system_type"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Name, ID, purpose, or the name or vendor of a product the system runs on (a
+        subquery: a system with two such products is listed once)."""
+        from stadga.catalogue.selectors import runs_on_product_named
+
+        condition = Q(runs_on_product_named(value))
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+    def filter_flagged_product(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """P5.4: systems running on a product that is not approved or no longer supported."""
+        from django.utils import timezone
+
+        from stadga.catalogue.selectors import runs_on_flagged_product
+
+        flagged = runs_on_flagged_product(timezone.localdate())
+        if value == "yes":
+            return queryset.filter(flagged)
+        if value == "no":
+            return queryset.exclude(flagged)
+        return queryset
 
     def filter_classification(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "unclassified":

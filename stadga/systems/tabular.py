@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from stadga.catalogue.models import Product
 from stadga.core import tabular
 from stadga.core.tabular import (
     Boolean,
@@ -43,6 +44,10 @@ def _departments(spec: tabular.TabularSpec) -> QuerySet[Department]:
 
 def _people(spec: tabular.TabularSpec) -> QuerySet[Person]:
     return Person.objects.filter(municipality=spec.municipality)
+
+
+def _products(spec: tabular.TabularSpec) -> QuerySet[Product]:
+    return Product.objects.filter(municipality=spec.municipality)
 
 
 def _top_level(spec: tabular.TabularSpec) -> int:
@@ -203,6 +208,20 @@ class SystemTabular(tabular.TabularSpec):
             width=22,
         ),
         Column(
+            "Produkter",
+            "products",
+            ManyLookup(
+                _products,
+                not_found=_("There is no product named “%(value)s” in the product catalogue."),
+            ),
+            aliases=("Products",),
+            help_text=_(
+                "The catalogue products the system runs on (P5.4), separated by semicolons. "
+                "The system's products become exactly these; without the column they stay."
+            ),
+            width=30,
+        ),
+        Column(
             "Antal användare",
             "user_count",
             Integer(min_value=0),
@@ -247,10 +266,32 @@ class SystemTabular(tabular.TabularSpec):
     ]
 
     def create(self, data: dict[str, Any]) -> System:
-        return services.system_create(municipality=self.municipality, data=data, actor=self.actor)
+        data = dict(data)
+        products = data.pop("products", None)
+        system = services.system_create(municipality=self.municipality, data=data, actor=self.actor)
+        if products:
+            self._set_products(system, products)
+        return system
 
     def update(self, instance: Any, data: dict[str, Any]) -> tuple[System, bool]:
-        return services.system_update(system=instance, data=data, actor=self.actor)
+        data = dict(data)
+        products = data.pop("products", None)
+        system, changed = services.system_update(system=instance, data=data, actor=self.actor)
+        if products is not None:
+            changed = self._set_products(system, products) or changed
+        return system, changed
+
+    def _set_products(self, system: System, products: list[Product]) -> bool:
+        """The links become exactly the products the cell names (P5.4), each logged; a product
+        the system keeps keeps its version."""
+        from stadga.catalogue.services_catalogue import system_products_set
+
+        versions = {link.product_id: link.version for link in system.product_links.all()}
+        return system_products_set(
+            system=system,
+            links=[(p, versions.get(p.pk)) for p in products],
+            actor=self.actor,
+        )
 
     def archived_message(self, key: str) -> str:
         from django.utils.translation import gettext

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from stadga.api.base import NOT_FOUND_MESSAGES, ScopedSerializer
@@ -15,6 +18,42 @@ from stadga.systems.models import System
 from stadga.systems.selectors import system_list
 
 _RELATED = ("board", "department", "system_owner", "contacts", "depends_on")
+
+
+def product_links_prefetch() -> Prefetch:
+    """The products a system runs on, with their versions: one query for a page of systems."""
+    from stadga.catalogue.models import SystemProduct
+
+    return Prefetch(
+        "product_links",
+        queryset=SystemProduct.objects.select_related("product", "version").order_by(
+            "product__name", "pk"
+        ),
+    )
+
+
+class SystemProductSerializer(serializers.Serializer):
+    """A product the system runs on (P5.4), with its version and today's flags; read-only:
+    the links are kept on the catalogue's page for the system."""
+
+    product = serializers.IntegerField(source="product_id")
+    product_name = serializers.CharField(source="product.name")
+    version = serializers.IntegerField(source="version_id", allow_null=True)
+    version_name = serializers.CharField(source="version.version", allow_null=True)
+    # Plain strings: a second `phase` or `flags` enum would collide in the schema with the
+    # catalogue's and the register's own.
+    phase = serializers.CharField(
+        source="product.phase", help_text=_("The product's phase in the catalogue.")
+    )
+    flags = serializers.SerializerMethodField(
+        help_text=_(
+            "never_approved, rejected, retired, phase_out_ended or past_end_of_support (P5.4)."
+        )
+    )
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_flags(self, link: Any) -> list[str]:
+        return [str(flag) for flag in link.product.flags_on(timezone.localdate(), link.version)]
 
 
 class SystemSerializer(ScopedSerializer):
@@ -32,6 +71,12 @@ class SystemSerializer(ScopedSerializer):
         child=serializers.ChoiceField(choices=Flag.choices),
         read_only=True,
         help_text=_("Gaps in the register: no system owner, not classified, in-house development."),
+    )
+    products = SystemProductSerializer(
+        source="product_links",
+        many=True,
+        read_only=True,
+        help_text=_("The products the system runs on (P5.4), kept in the product catalogue."),
     )
 
     scoped_fields = {
@@ -73,6 +118,7 @@ class SystemSerializer(ScopedSerializer):
             "is_public",
             "notes",
             "flags",
+            "products",
             "url",
             "is_archived",
             "archived_at",

@@ -13,17 +13,22 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.request import Request
 
 from stadga.api.base import GovernedViewSet
+from stadga.catalogue.selectors import runs_on_flagged_product, runs_on_product_named
 from stadga.organisation.models import Municipality
 from stadga.systems import services
 from stadga.systems.choices import Aspect, LifecyclePhase, SystemType
 from stadga.systems.models import System
 from stadga.systems.selectors import system_get, system_list
 
-from .serializers import SystemSerializer, SystemUpdateSerializer
+from .serializers import SystemSerializer, SystemUpdateSerializer, product_links_prefetch
 
 # The fields that say who answers for a system (P9.3).
 APPOINTMENT_FIELDS = ("system_owner", "board", "department")
@@ -46,6 +51,10 @@ class SystemFilter(django_filters.FilterSet):
     classified = django_filters.BooleanFilter(
         method="filter_classified", label=_("Classified on every aspect (P9.1)")
     )
+    flagged_product = django_filters.BooleanFilter(
+        method="filter_flagged_product",
+        label=_("Runs on a product that is not approved or past its support (P5.4)"),
+    )
 
     class Meta:
         model = System
@@ -59,6 +68,27 @@ class SystemFilter(django_filters.FilterSet):
         every_aspect = Q(**{f"{aspect}__isnull": False for aspect in Aspect.values})
         return queryset.filter(every_aspect) if value else queryset.exclude(every_aspect)
 
+    def filter_flagged_product(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        flagged = runs_on_flagged_product(timezone.localdate())
+        return queryset.filter(flagged) if value else queryset.exclude(flagged)
+
+
+class SystemSearchFilter(SearchFilter):
+    """`?search=`: each word in the name, ID or purpose, or in the name or vendor of a product
+    the system runs on (a subquery per word, so no system is listed twice)."""
+
+    def filter_queryset(self, request: Request, queryset: QuerySet, view: Any) -> QuerySet:
+        fields = getattr(view, "search_fields", None)
+        terms = self.get_search_terms(request)
+        if not fields or not terms:
+            return queryset
+        for term in terms:
+            condition = Q(runs_on_product_named(term))
+            for field in fields:
+                condition |= Q(**{f"{field}__icontains": term})
+            queryset = queryset.filter(condition)
+        return queryset
+
 
 class SystemViewSet(GovernedViewSet):
     """The register of IT systems (P9.3)."""
@@ -67,6 +97,7 @@ class SystemViewSet(GovernedViewSet):
     serializer_class = SystemSerializer
     update_serializer_class = SystemUpdateSerializer
     filterset_class = SystemFilter
+    filter_backends = [DjangoFilterBackend, SystemSearchFilter, OrderingFilter]
     search_fields = ("name", "identifier", "purpose")
     ordering_fields = (
         "name",
@@ -90,7 +121,7 @@ class SystemViewSet(GovernedViewSet):
 
     def visible(self, *, archived: bool) -> QuerySet[System]:
         return system_list(access=self.access, archived=archived).prefetch_related(
-            "contacts", "depends_on"
+            "contacts", "depends_on", product_links_prefetch()
         )
 
     def visible_object(self, *, municipality: Municipality, pk: int) -> System:

@@ -20,8 +20,11 @@ from stadga.testing.factories import (
     DepartmentFactory,
     MunicipalityFactory,
     PersonFactory,
+    ProductFactory,
     RoleAssignmentFactory,
     SystemFactory,
+    SystemProductFactory,
+    VendorFactory,
     member,
 )
 
@@ -372,6 +375,10 @@ class TestSystemApi(ApiMatrix):
             system_owner=None,
             integrity=None,
         )
+        vendor = VendorFactory(municipality=municipality, name="Leverantören AB")
+        for name in ("Gammaprodukt", "Gammatjänst"):  # two products: the system listed once
+            product = ProductFactory(municipality=municipality, name=name, vendor=vendor)
+            SystemProductFactory(system=c, product=product)
         other = MunicipalityFactory()
         elsewhere = SystemFactory(municipality=other)
         user = member(municipality, Role.AUDITOR)
@@ -395,7 +402,10 @@ class TestSystemApi(ApiMatrix):
         assert found(confidentiality__gte=3) == {a.pk}
         assert found(confidentiality=1) == {b.pk}
         assert found(classified="false") == {c.pk}
-        assert found(search="gamm") == {c.pk}
+        assert found(search="leverantören") == {c.pk}
+        response = client.get(api_url("system-list", search="leverantören"))
+        assert len(response.json()["results"]) == 1
+        assert found(search="gammatjänst") == {c.pk}
         names = [
             row["name"]
             for row in client.get(

@@ -14,7 +14,10 @@ from stadga.testing.factories import (
     DepartmentFactory,
     MunicipalityFactory,
     PersonFactory,
+    ProductFactory,
     SystemFactory,
+    SystemProductFactory,
+    VendorFactory,
     member,
 )
 from stadga.testing.matrix import ViewMatrix
@@ -159,13 +162,21 @@ class TestSystemRules:
 
     def test_filters_and_search(self, client: Any) -> None:
         municipality = MunicipalityFactory()
-        finance = SystemFactory(municipality=municipality, name="Ekonomi", purpose="Norrsken")
+        finance = SystemFactory(municipality=municipality, name="Ekonomi")
         planned = SystemFactory(
             municipality=municipality, name="Framtid", lifecycle_phase="planned", system_owner=None
         )
+        # The register finds a system by its products' vendor (two of them: listed once).
+        vendor = VendorFactory(municipality=municipality, name="Norrsken")
+        for name in ("Norrsken Ekonomi", "Norrsken Lön"):
+            product = ProductFactory(municipality=municipality, name=name, vendor=vendor)
+            SystemProductFactory(system=finance, product=product)
         client.force_login(member(municipality, Role.AUDITOR))
         base = f"/k/{municipality.slug}/systems/"
         page = client.get(base + "?q=norrsken").content.decode()
+        assert finance.name in page and planned.name not in page
+        assert page.count(f'href="{finance.get_absolute_url()}"') == 1
+        page = client.get(base + "?q=lön").content.decode()  # and by a product's name
         assert finance.name in page and planned.name not in page
         page = client.get(base + "?flag=no_owner").content.decode()
         assert planned.name in page and finance.name not in page
