@@ -5,6 +5,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from stadga.catalogue.api import views as catalogue
+from stadga.catalogue.api import views_requests as catalogue_requests
 from stadga.organisation.api import views as organisation
 from stadga.policy.api import views as policy
 from stadga.security.api import views as security
@@ -51,6 +53,14 @@ router.register(
     "processing-activities", security.ProcessingActivityViewSet, basename="processingactivity"
 )
 router.register("security-settings", security.SecuritySettingsViewSet, basename="securitysettings")
+router.register("vendors", catalogue.VendorViewSet, basename="vendor")
+router.register("product-categories", catalogue.ProductCategoryViewSet, basename="productcategory")
+router.register("products", catalogue.ProductViewSet, basename="product")
+router.register("product-versions", catalogue.ProductVersionViewSet, basename="productversion")
+router.register("phase-decisions", catalogue.PhaseDecisionViewSet, basename="phasedecision")
+router.register(
+    "product-requests", catalogue_requests.ProductRequestViewSet, basename="productrequest"
+)
 
 urlpatterns = [
     path("v1/auth/token/", views.ObtainTokenView.as_view(), name="token"),

@@ -123,3 +123,33 @@ def received_inquiry_q(access: Access, municipality_id: int) -> Q:
     if access.is_operator or municipality_id in answers_for(access):
         return Q(partner_id=municipality_id)
     return Q(pk__in=[])
+
+
+def can_manage_inquiry(access: Access, inquiry: Any) -> bool:
+    """The asking municipality's IT department adds recipients, records the answers of
+    municipalities outside Stadga, closes and waives its inquiries (P8.2)."""
+    return keeps_catalogue(access, inquiry.municipality_id)
+
+
+def can_answer_recipient(access: Access, recipient: Any) -> bool:
+    """A partner's row is answered by the partner's IT department in Stadga; another
+    municipality's answer is recorded by the asking municipality's IT department (P8.2)."""
+    if recipient.partner_id:
+        return access.is_operator or recipient.partner_id in answers_for(access)
+    return keeps_catalogue(access, recipient.municipality_id)
+
+
+# --- Exceptions (P5.6) ---------------------------------------------------------------------------
+
+
+def can_record_exception(access: Access, municipality_id: int) -> bool:
+    """The IT department records the executive board's exceptions from the policy (P5.6)."""
+    return keeps_catalogue(access, municipality_id)
+
+
+def exception_q(access: Access) -> Q:
+    """The executive board's exceptions: read by those who read everything in a municipality
+    (the IT department, the executive board, auditors)."""
+    if access.is_operator:
+        return Q()
+    return Q(municipality_id__in=_municipalities(access, READ_ALL_ROLES))

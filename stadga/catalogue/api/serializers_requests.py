@@ -1,0 +1,224 @@
+"""Serializers of the product requests (P5.4): what a requester writes, and, read-only, the
+IT department's assessments, the decision steps and the coordination inquiry (P8.2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from stadga.api.base import NOT_FOUND_MESSAGES, ScopedSerializer
+from stadga.catalogue.choices import (
+    Answer,
+    Approver,
+    Criterion,
+    Goal,
+    InquiryStatus,
+    Outcome,
+    ProductKind,
+    RequestStatus,
+    StepStatus,
+    Verdict,
+)
+from stadga.catalogue.models import (
+    Assessment,
+    CoordinationInquiry,
+    InquiryRecipient,
+    Product,
+    ProductCategory,
+    ProductRequest,
+    RequestStep,
+    Vendor,
+)
+from stadga.organisation.access import Access
+from stadga.organisation.models import Department
+from stadga.organisation.selectors import organisation_list
+from stadga.security.api.serializers import InlineChoiceField
+from stadga.systems.models import System
+
+_UNKNOWN = {"error_messages": NOT_FOUND_MESSAGES}
+
+
+def _catalogue(model: Any) -> Any:
+    def visible(access: Access) -> Any:
+        return model.objects.filter(access.organisation_q(), archived_at__isnull=True)
+
+    return visible
+
+
+def _departments(access: Access) -> Any:
+    return organisation_list(model=Department, access=access)
+
+
+def _systems(access: Access) -> Any:
+    return System.objects.filter(access.system_q(), archived_at__isnull=True)
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    criterion = InlineChoiceField(choices=Criterion.choices, read_only=True)
+    verdict = InlineChoiceField(choices=Verdict.choices, read_only=True)
+    assessed_by_name = serializers.CharField(
+        source="assessed_by.name", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Assessment
+        fields = ("criterion", "verdict", "note", "assessed_by", "assessed_by_name", "updated_at")
+        read_only_fields = fields
+
+
+class RequestStepSerializer(serializers.ModelSerializer):
+    approver = InlineChoiceField(choices=Approver.choices, read_only=True)
+    status = InlineChoiceField(choices=StepStatus.choices, read_only=True)
+    decided_by_name = serializers.CharField(
+        source="decided_by.name", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = RequestStep
+        fields = (
+            "id",
+            "order",
+            "name",
+            "approver",
+            "status",
+            "reason",
+            "constraints",
+            "decided_by",
+            "decided_by_name",
+            "decided_at",
+        )
+        read_only_fields = fields
+
+
+class InquiryRecipientSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+    partner: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    answer = InlineChoiceField(choices=Answer.choices, read_only=True)
+
+    class Meta:
+        model = InquiryRecipient
+        fields = (
+            "id",
+            "name",
+            "partner",
+            "asked_on",
+            "answer",
+            "answer_text",
+            "answered_on",
+            "answered_by_name",
+        )
+        read_only_fields = fields
+
+
+class CoordinationInquirySerializer(serializers.ModelSerializer):
+    status = InlineChoiceField(choices=InquiryStatus.choices, read_only=True)
+    recipients = InquiryRecipientSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CoordinationInquiry
+        fields = ("question", "sent_on", "status", "conclusion", "closed_at", "recipients")
+        read_only_fields = fields
+
+
+class ProductRequestSerializer(ScopedSerializer):
+    """A product request (P5.4). Created as a draft by the requester (the caller's person in
+    the municipality) and sent with `POST …/submit/`; status, steps and the decision are the
+    services'."""
+
+    requested_by_name = serializers.CharField(source="requested_by.name", read_only=True)
+    kind = InlineChoiceField(choices=ProductKind.choices, required=False)
+    goals = serializers.ListField(
+        child=InlineChoiceField(choices=Goal.choices), required=False, allow_empty=True
+    )
+    status = InlineChoiceField(choices=RequestStatus.choices, read_only=True)
+    outcome = InlineChoiceField(choices=Outcome.choices, read_only=True, allow_blank=True)
+    assessments = AssessmentSerializer(many=True, read_only=True)
+    steps = RequestStepSerializer(many=True, read_only=True)
+    inquiry = serializers.SerializerMethodField()
+
+    scoped_fields = {
+        "product": _catalogue(Product),
+        "vendor": _catalogue(Vendor),
+        "category": _catalogue(ProductCategory),
+        "department": _departments,
+        "systems": _systems,
+    }
+
+    class Meta:
+        model = ProductRequest
+        fields = (
+            "id",
+            "municipality",
+            "title",
+            "product",
+            "product_name",
+            "vendor",
+            "vendor_name",
+            "kind",
+            "category",
+            "reason",
+            "department",
+            "one_time_cost",
+            "yearly_cost",
+            "goals",
+            "expected_benefit",
+            "information_handled",
+            "personal_data",
+            "is_business_system",
+            "is_in_house_development",
+            "is_unfinished",
+            "systems",
+            "requested_by",
+            "requested_by_name",
+            "status",
+            "submitted_at",
+            "outcome",
+            "decided_at",
+            "decision_reason",
+            "constraints",
+            "decided_product",
+            "assessments",
+            "steps",
+            "inquiry",
+            "url",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = (
+            "requested_by",
+            "submitted_at",
+            "decided_at",
+            "decision_reason",
+            "constraints",
+            "decided_product",
+            "created_at",
+            "updated_at",
+        )
+        extra_kwargs = {
+            name: {**_UNKNOWN, "required": False}
+            for name in ("product", "vendor", "category", "systems")
+        } | {"department": _UNKNOWN}
+
+    @extend_schema_field(CoordinationInquirySerializer(allow_null=True))
+    def get_inquiry(self, obj: ProductRequest) -> dict | None:
+        inquiry = getattr(obj, "inquiry", None)
+        return CoordinationInquirySerializer(inquiry).data if inquiry is not None else None
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        product = attrs.get("product", getattr(self.instance, "product", None))
+        name = attrs.get("product_name", getattr(self.instance, "product_name", ""))
+        if product is None and not (name or "").strip():
+            raise serializers.ValidationError(
+                {"product_name": [_("Name the product, or choose it from the catalogue.")]}
+            )
+        return attrs
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField()
