@@ -1,3 +1,9 @@
-"""Filled in by the work on issue 5."""
+"""The platform uniformity page (P4.1) at k/<municipality>/catalogue/uniformity/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views_uniformity import UniformityView
+
+urlpatterns = [
+    path("uniformity/", UniformityView.as_view(), name="uniformity"),
+]

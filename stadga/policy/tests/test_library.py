@@ -58,7 +58,6 @@ SHIPPED_RULES = {
     "organisation.it_coordinator_named": ["P3.2", "P9.4"],
     "systems.board_responsible": ["P9.2"],
     "systems.classified": ["P9.1"],
-    "systems.no_in_house": ["P5.6"],
     "systems.owner_named": ["P9.3"],
     "security.classification_current": ["P9.1"],
     "security.processing_register": ["P9.2"],
@@ -67,6 +66,11 @@ SHIPPED_RULES = {
     "security.follow_ups_current": ["P9.5"],
     "security.ineffective_have_actions": ["P9.5"],
     "security.shortfall_notices_acknowledged": ["P9.6"],
+    "catalogue.no_overlapping_business_systems": ["P4.1"],
+    "catalogue.system_products_approved": ["P4.1", "P5.4"],
+    "catalogue.requests_assessed": ["P5.1", "P5.2", "P5.3", "P5.7"],
+    "catalogue.in_house_exception": ["P5.6"],
+    "catalogue.coordination_before_decision": ["P8.2"],
 }
 
 
