@@ -1,8 +1,11 @@
 """The demo municipality as plain data: a fictional Karlsborg of about 7,000 inhabitants.
 
 Everything here is invented. The boards and departments are those a Swedish municipality of that
-size has; the people, e-mail addresses (under the reserved `.example` top-level domain) and vendors
-are fictional. The only real names are the two companies the 2006 IT policy itself names (P3.11).
+size has; the people, e-mail addresses (under the reserved `.example` top-level domain) and the
+vendors of the business systems are fictional. The only real names are the two companies the 2006
+IT policy itself names (P3.11), and the makers of platform products everyone knows (Microsoft,
+Broadcom) and the region, as vendors of the systems built on them; the product catalogue
+(`data_catalogue`) adds the real makers of standard hardware and software.
 
 The data holds a few deliberate gaps so that the register has something to point out:
 
@@ -445,7 +448,7 @@ SYSTEMS: list[SystemData] = [
         KLK,
         IT_COORDINATOR,
         BOUGHT,
-        "Standardprodukt för katalogtjänst",
+        "Microsoft",
         1450,
         True,
         (3, 4, 4, 3),
@@ -482,7 +485,7 @@ SYSTEMS: list[SystemData] = [
         KLK,
         IT_TECHNICIAN,
         BOUGHT,
-        "Standardprodukt för virtualisering",
+        "Broadcom",
         None,
         True,
         (3, 4, 4, 3),
@@ -1001,7 +1004,7 @@ SYSTEMS: list[SystemData] = [
         SOC,
         SOCIAL_SYSTEMS,
         SAAS,
-        "Regionalt vårdsamverkanssystem",
+        "Västra Götalandsregionen",
         70,
         True,
         (4, 4, 3, 4),

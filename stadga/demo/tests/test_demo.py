@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from stadga.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, OPERATOR_USERNAME, data
-from stadga.demo.load import DemoConflict, load_demo
+from stadga.demo.load import DemoConflict, _Loader, load_demo
 from stadga.organisation.access import Access
 from stadga.organisation.choices import BoardKind, Role
 from stadga.organisation.models import (
@@ -61,7 +61,11 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture
-def karlsborg(db) -> Municipality:
+def karlsborg(db, monkeypatch) -> Municipality:
+    # These tests look at the organisation and the register; the product catalogue (most of
+    # the load's time) has its own tests in test_demo_catalogue.py. The loads below that call
+    # `load_demo` themselves (idempotence, conflicts) load it all.
+    monkeypatch.setattr(_Loader, "load_catalogue", lambda self, municipality: None)
     return load_demo()
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from stadga.demo import data
-from stadga.demo.load import load_demo
+from stadga.demo.load import _Loader, load_demo
 from stadga.notifications.models import Notification
 from stadga.organisation.models import Department, Person
 from stadga.security.choices import Effect, MeasureStatus, NoticeStatus
@@ -63,8 +63,10 @@ def login(username: str) -> Client:
 
 
 @pytest.fixture
-def karlsborg(db: Any, settings: Any) -> Any:
+def karlsborg(db: Any, settings: Any, monkeypatch: Any) -> Any:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The security records do not need the product catalogue (test_demo_catalogue.py).
+    monkeypatch.setattr(_Loader, "load_catalogue", lambda self, municipality: None)
     return load_demo()
 
 
