@@ -345,11 +345,15 @@ def request_submit(*, request: ProductRequest, actor: Any) -> ProductRequest:
         request.status = RequestStatus.SUBMITTED
         request.submitted_at = timezone.now()
         _save(request, ["status", "submitted_at"])
+        # The step's name is part of the record, written in the installation's language like
+        # the municipality's own step names, whichever language the submitter reads.
+        with translation.override(django_settings.LANGUAGE_CODE):
+            it_step_name = str(Approver.IT_DEPARTMENT.label)
         first = RequestStep(
             municipality=request.municipality,
             request=request,
             order=1,
-            name=str(Approver.IT_DEPARTMENT.label),
+            name=it_step_name,
             approver=Approver.IT_DEPARTMENT,
             status=StepStatus.PENDING,
         )

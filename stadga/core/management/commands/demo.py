@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from stadga.catalogue.models import Product, ProductRequest
 from stadga.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from stadga.demo.load import DemoConflict, load_demo
 from stadga.organisation.models import Board, Department, Municipality, Person
@@ -14,8 +15,9 @@ from stadga.systems.models import System
 
 class Command(BaseCommand):
     help = (
-        "Load the demo municipality (a fictional Karlsborg with boards, people and about 40 IT "
-        "systems) and its demo logins. Safe to run again: what exists is left as it is."
+        "Load the demo municipality (a fictional Karlsborg with boards, people, about 40 IT "
+        "systems, a catalogue of about 150 products and a few product requests) and its demo "
+        "logins. Safe to run again: what exists is left as it is."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -46,6 +48,8 @@ class Command(BaseCommand):
                 (Department, "departments"),
                 (Person, "people"),
                 (System, "IT systems"),
+                (Product, "products"),
+                (ProductRequest, "product requests"),
             )
         )
         self.stdout.write(
