@@ -606,9 +606,16 @@ def _decide_request(
         Outcome.REJECTED: Phase.REJECTED,
     }
     phase = phases[outcome]
-    # A rejection does not demote a product the catalogue already has in another phase (it is
-    # approved, phased out or retired for others): it is recorded on the request only.
-    if phase != Phase.REJECTED or product.phase in (Phase.NOT_ASSESSED, Phase.EVALUATION):
+    # The catalogue's entry stands where the decision would only repeat or narrow it: a
+    # rejection does not demote a product the catalogue already has in another phase (approved,
+    # phased out or retired for others), and an approval of a product already approved does not
+    # replace the catalogue's general constraints with this purchase's. Either is recorded on
+    # the request only.
+    if phase == Phase.REJECTED:
+        recorded = product.phase in (Phase.NOT_ASSESSED, Phase.EVALUATION)
+    else:
+        recorded = product.phase not in APPROVED_PHASES
+    if recorded:
         product_phase_set(
             product=product,
             phase=phase,

@@ -400,6 +400,34 @@ def test_a_rejection_does_not_demote_a_product_approved_for_others(world: World)
     assert request.outcome == Outcome.REJECTED and request.decided_product == product
 
 
+def test_an_approval_keeps_the_catalogues_entry_of_an_approved_product(world: World) -> None:
+    """A request for more licences of a product approved with general constraints is decided
+    on the request; the catalogue's constraints are not replaced by this purchase's (P5.4)."""
+    product = ProductFactory(
+        municipality=world.m,
+        phase=Phase.APPROVED_WITH_CONSTRAINTS,
+        constraints="Endast utan sekretess.",
+    )
+    request = world.submitted(product=product, product_name="")
+    world.assess_all(request)
+    services.step_decide(
+        step=world.it_step(request),
+        outcome="approved_with_constraints",
+        reason="Behovet är beskrivet.",
+        constraints="Tio licenser.",
+        actor=world.it,
+    )
+    product.refresh_from_db()
+    assert (product.phase, product.constraints) == (
+        Phase.APPROVED_WITH_CONSTRAINTS,
+        "Endast utan sekretess.",
+    )
+    assert not PhaseDecision.objects.filter(product=product).exists()
+    request.refresh_from_db()
+    assert request.outcome == Outcome.APPROVED_WITH_CONSTRAINTS
+    assert (request.constraints, request.decided_product) == ("Tio licenser.", product)
+
+
 def test_a_rejected_new_product_is_in_the_catalogue_as_rejected(world: World) -> None:
     request = world.submitted()
     services.step_decide(
