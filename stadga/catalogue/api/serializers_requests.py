@@ -32,6 +32,7 @@ from stadga.catalogue.models import (
     RequestStep,
     Vendor,
 )
+from stadga.catalogue.services_requests import REQUEST_FIELDS
 from stadga.organisation.access import Access
 from stadga.organisation.models import Department
 from stadga.organisation.selectors import organisation_list
@@ -154,25 +155,7 @@ class ProductRequestSerializer(ScopedSerializer):
         fields = (
             "id",
             "municipality",
-            "title",
-            "product",
-            "product_name",
-            "vendor",
-            "vendor_name",
-            "kind",
-            "category",
-            "reason",
-            "department",
-            "one_time_cost",
-            "yearly_cost",
-            "goals",
-            "expected_benefit",
-            "information_handled",
-            "personal_data",
-            "is_business_system",
-            "is_in_house_development",
-            "is_unfinished",
-            "systems",
+            *REQUEST_FIELDS,
             "requested_by",
             "requested_by_name",
             "status",
