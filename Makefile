@@ -63,7 +63,7 @@ test: lint migrations-check pytest
 
 # Regenerates the translation catalogues after strings change (needs GNU gettext).
 messages: $(VENV)/.dev-installed
-	cd stadga && ../$(BIN)/stadga makemessages --locale sv --locale en --ignore 'demo/*' --no-obsolete
+	cd stadga && ../$(BIN)/stadga makemessages --locale sv --locale en --ignore 'demo/tests/*' --ignore 'tests/*' --ignore '*/tests/*' --no-obsolete
 	cd stadga && ../$(BIN)/stadga compilemessages
 
 clean:

@@ -253,7 +253,7 @@ class TestPhaseOutsEnding:
         key = f"phase-out-ending:{product.pk}:2026-07-03"
         assert keys(reminders) == sorted([(coordinator.pk, key), (running.system_owner.pk, key)])
         first = reminders[0]
-        assert first.subject == "The phase-out of Gamla journalen ends 2026-07-03"
+        assert first.subject == "Avvecklingen av Gamla journalen slutar 2026-07-03"
         assert first.due_date == datetime.date(2026, 7, 3)
         assert first.link == product.get_absolute_url()
         assert "Journal" in first.body and "P5.5" in first.body
@@ -270,7 +270,7 @@ class TestPhaseOutsEnding:
         )
         (ended,) = phase_outs_ending(m, TODAY)
         assert ended.key != first.key
-        assert ended.subject.startswith(f"The phase-out of {product.name} ended")
+        assert ended.subject.startswith(f"Avvecklingen av {product.name} slutade")
 
     def test_not_for_these(self) -> None:
         m = MunicipalityFactory()
@@ -341,9 +341,7 @@ class TestInquiriesAwaitingAnswer:
         (reminder,) = inquiries_awaiting_answer(partner, TODAY)
         assert reminder.recipient == coordinator
         assert reminder.key == f"inquiry-awaiting-answer:{row.pk}"
-        assert reminder.subject == (
-            "Hjo asks whether you want to coordinate: Nytt ärendehanteringssystem"
-        )
+        assert reminder.subject == ("Hjo frågar om ni vill samordna: Nytt ärendehanteringssystem")
         assert "P8.2" in reminder.body
         assert reminder.link == f"/k/{partner.slug}/catalogue/inquiries/{row.pk}/answer/"
         assert list(inquiries_awaiting_answer(asker, TODAY)) == []  # the asker is not reminded

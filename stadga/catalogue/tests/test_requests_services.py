@@ -144,7 +144,7 @@ def test_an_operator_without_a_person_is_refused_with_a_clear_error(world: World
     from stadga.testing.factories import UserFactory
 
     operator = UserFactory(is_superuser=True)
-    with pytest.raises(PermissionDenied, match="not linked to anyone"):
+    with pytest.raises(PermissionDenied, match="inte kopplad till någon"):
         services.request_create(municipality=world.m, data=world.data(), actor=operator)
 
 
@@ -279,7 +279,7 @@ def test_it_approval_needs_the_whole_checklist(world: World) -> None:
     services.assessment_record(
         request=request, criterion="established", verdict="met", note="x", actor=world.it
     )
-    with pytest.raises(ValidationError, match="Assess every criterion"):
+    with pytest.raises(ValidationError, match="Bedöm varje kriterium"):
         services.step_decide(
             step=world.it_step(request), outcome=Outcome.APPROVED, reason="Bra.", actor=world.it
         )
@@ -322,7 +322,7 @@ def test_a_decided_step_is_not_decided_again(world: World) -> None:
     world.assess_all(request)
     step = world.it_step(request)
     services.step_decide(step=step, outcome="approved", reason="Ja.", actor=world.it)
-    with pytest.raises(ValidationError, match="not awaiting"):
+    with pytest.raises(ValidationError, match="inväntar inte"):
         services.step_decide(step=step, outcome="rejected", reason="Nej.", actor=world.it)
 
 

@@ -213,7 +213,7 @@ def test_it_department_assesses_and_decides_on_the_page(client: Any, world: Worl
         {f"decide-{step.pk}-outcome": "approved", f"decide-{step.pk}-reason": "Ja."},
     )
     assert response.status_code == 400
-    assert "Assess every criterion" in response.content.decode()
+    assert "Bedöm varje kriterium" in response.content.decode()
     for criterion in Criterion.values:
         response = client.post(
             url(world, "productrequest_assess", request.pk, criterion),

@@ -101,14 +101,14 @@ def karlsborg() -> dict[str, Any]:
 
 def test_products_per_category(karlsborg: dict[str, Any]) -> None:
     rows = {row.name: row for row in products_per_category(karlsborg["m"])}
-    assert list(rows) == ["Bärbara datorer", "Ekonomisystem", "Tom kategori", "No category"]
+    assert list(rows) == ["Bärbara datorer", "Ekonomisystem", "Tom kategori", "Ingen kategori"]
     finance = rows["Ekonomisystem"]
     assert finance.is_business_system
     assert (finance.total, finance.approved) == (3, 2)
     assert finance.per_phase[Phase.RETIRED] == 1
     assert (rows["Bärbara datorer"].total, rows["Bärbara datorer"].approved) == (4, 3)
     assert rows["Tom kategori"].total == 0
-    assert rows["No category"].per_phase[Phase.EVALUATION] == 1
+    assert rows["Ingen kategori"].per_phase[Phase.EVALUATION] == 1
 
 
 def test_systems_per_function(karlsborg: dict[str, Any]) -> None:
