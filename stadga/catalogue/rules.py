@@ -470,13 +470,11 @@ def in_house_exception(ctx: RuleContext) -> RuleResult:
 
 
 def business_system_q() -> Q:
-    """A request for a new business system: marked so, or of a category of business systems (its
-    own, or else its catalogue product's), as the request services read it."""
-    return (
-        Q(is_business_system=True)
-        | Q(category__is_business_system=True)
-        | Q(category__isnull=True, product__category__is_business_system=True)
-    )
+    """A request for a new business system. Submitting a request records the mark from its
+    category (`services_requests.is_new_business_system`, which also knows that more of an
+    approved product brings no new system), so a decided request's mark is the answer; its
+    category is not read again, as the catalogue product's phase has moved since."""
+    return Q(is_business_system=True)
 
 
 def _coordination_reason(request: ProductRequest) -> str:

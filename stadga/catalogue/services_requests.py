@@ -42,6 +42,7 @@ from stadga.security.services_notices import person_of, role_holders
 from . import access as catalogue_access
 from .choices import (
     APPROVED_PHASES,
+    SUPPORTED_PHASES,
     Approver,
     Criterion,
     Outcome,
@@ -143,9 +144,13 @@ def approval_step_update(
 
 def is_new_business_system(request: ProductRequest) -> bool:
     """A request that would bring a new business system: marked so, or of a category (its own
-    or its catalogue product's) of business systems (P8.2)."""
+    or its catalogue product's) of business systems (P8.2). More of a product the catalogue
+    already approves (or is phasing out) brings no new system, unless the request is marked so."""
     if request.is_business_system:
         return True
+    product = request.product
+    if product is not None and product.phase in SUPPORTED_PHASES:
+        return False
     category = request.category
     if category is None and request.product_id:
         category = request.product.category  # type: ignore[union-attr]

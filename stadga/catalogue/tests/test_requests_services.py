@@ -26,6 +26,7 @@ from stadga.catalogue.choices import (
 )
 from stadga.catalogue.models import (
     ApprovalStep,
+    CoordinationInquiry,
     PhaseDecision,
     Product,
     ProductRequest,
@@ -538,6 +539,19 @@ def test_the_business_systems_step_applies_by_category_too(steps: World) -> None
         Approver.IT_DEPARTMENT,
         Approver.EXECUTIVE_BOARD,
     ]
+
+
+def test_more_of_an_approved_business_system_is_no_new_system(steps: World) -> None:
+    """Licences for a business system the catalogue already approves bring no new system: no
+    inquiry to the neighbours (P8.2) and no business-system step, unless marked so."""
+    category = ProductCategoryFactory(municipality=steps.m, is_business_system=True)
+    product = ProductFactory(municipality=steps.m, category=category, phase=Phase.APPROVED)
+    request = steps.submitted(product=product, product_name="", category=None)
+    assert not request.is_business_system
+    assert not CoordinationInquiry.objects.filter(request=request).exists()
+    assert [s.approver for s in request.steps.all()] == [Approver.IT_DEPARTMENT]
+    new = ProductFactory(municipality=steps.m, category=category, phase=Phase.EVALUATION)
+    assert steps.submitted(product=new, product_name="", category=None).is_business_system
 
 
 def test_the_executive_board_signs_its_step(steps: World) -> None:

@@ -500,8 +500,10 @@ class TestCoordinationBeforeDecision:
         inquiry(closed)
         at_once = decided(municipality, is_business_system=True, decided_at=NOW - DAY)
         inquiry(at_once, status=InquiryStatus.WAIVED, closed_at=NOW - DAY)
-        by_category = decided(municipality, category=business(municipality))
-        inquiry(by_category)
+        marked_at_submit = decided(
+            municipality, category=business(municipality), is_business_system=True
+        )
+        inquiry(marked_at_submit)
         result = run(self.rule, municipality)
         assert (result.status, result.numerator, result.denominator) == (Status.MET, 3, 3)
 
@@ -512,9 +514,7 @@ class TestCoordinationBeforeDecision:
         inquiry(still_open, status=InquiryStatus.OPEN, closed_at=None)
         late = decided(municipality, Outcome.REJECTED, is_business_system=True, decided_at=decision)
         inquiry(late, closed_at=datetime.datetime(2026, 3, 9, 10, tzinfo=datetime.UTC))
-        archived_inquiry = decided(
-            municipality, category=business(municipality), decided_at=decision
-        )
+        archived_inquiry = decided(municipality, is_business_system=True, decided_at=decision)
         archive(inquiry(archived_inquiry))
 
         result = run(self.rule, municipality)
@@ -535,14 +535,12 @@ class TestCoordinationBeforeDecision:
         }
         assert_links_work(result, municipality)
 
-    def test_a_catalogue_products_category_counts(self, municipality: Any) -> None:
+    def test_the_mark_recorded_at_submit_counts(self, municipality: Any) -> None:
+        """Submitting marks a request of a business-system category (the request services);
+        a decided request without the mark was more of an approved product, not a new system."""
         product = ProductFactory(municipality=municipality, category=business(municipality))
+        decided(municipality, product=product, category=None, is_business_system=True)
         decided(municipality, product=product, category=None)
-        decided(
-            municipality,
-            product=product,
-            category=ProductCategoryFactory(municipality=municipality),
-        )  # its own category says it is not a business system
         assert run(self.rule, municipality).denominator == 1
 
     def test_archived_requests_count_for_nothing(self, municipality: Any) -> None:
