@@ -89,6 +89,14 @@ def can_assess(access: Access, request: Any) -> bool:
     )
 
 
+# Who signs a step named by role across the municipality; the department head's step is signed
+# by the head of the request's department.
+SIGNER_ROLES: dict[str, tuple[str, ...]] = {
+    Approver.IT_DEPARTMENT: (Role.IT_COORDINATOR, Role.IT_TECHNICIAN),
+    Approver.EXECUTIVE_BOARD: (Role.EXECUTIVE_BOARD_READER,),
+}
+
+
 def can_sign_step(access: Access, step: Any) -> bool:
     """Who signs a pending step: the IT department its own, the requesting department's head
     theirs, the executive board (its read role) its own."""

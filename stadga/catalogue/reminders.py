@@ -23,13 +23,9 @@ from stadga.organisation.models import Municipality, Person, RoleAssignment
 from stadga.security.services_notices import role_holders
 from stadga.systems.rules import IN_USE
 
+from .access import SIGNER_ROLES
 from .choices import Answer, Approver, InquiryStatus, Phase, RequestStatus, StepStatus
 from .models import CatalogueSettings, InquiryRecipient, Product, RequestStep, SystemProduct
-
-SIGNER_ROLES = {
-    Approver.IT_DEPARTMENT: (Role.IT_COORDINATOR, Role.IT_TECHNICIAN),
-    Approver.EXECUTIVE_BOARD: (Role.EXECUTIVE_BOARD_READER,),
-}
 
 
 def catalogue_settings(municipality: Municipality) -> CatalogueSettings:

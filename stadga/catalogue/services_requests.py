@@ -161,17 +161,14 @@ def step_signers(step: RequestStep) -> list[Person]:
     """Who signs `step`: the IT department, the requesting department's head(s), or the
     executive board's read-role holders. One query."""
     municipality = step.request.municipality
-    if step.approver == Approver.IT_DEPARTMENT:
-        return role_holders(municipality, (Role.IT_COORDINATOR, Role.IT_TECHNICIAN))
     if step.approver == Approver.DEPARTMENT_HEAD:
         return role_holders(
             municipality,
             (Role.DEPARTMENT_HEAD,),
             q=Q(department_id=step.request.department_id),
         )
-    if step.approver == Approver.EXECUTIVE_BOARD:
-        return role_holders(municipality, (Role.EXECUTIVE_BOARD_READER,))
-    return []
+    roles = catalogue_access.SIGNER_ROLES.get(step.approver)
+    return role_holders(municipality, roles) if roles else []
 
 
 def has_p56_exception(request: ProductRequest) -> bool:
