@@ -532,6 +532,11 @@ def step_decide(
                 )
     signer = person_of(request.municipality, actor)
     with governed_write(actor):
+        # Two signers deciding the same step at once: the second waits for the first's commit
+        # here and then finds the step decided (PostgreSQL; SQLite writes one at a time anyway).
+        locked = RequestStep.objects.select_for_update().only("status").get(pk=step.pk)
+        if locked.status != StepStatus.PENDING:
+            raise ValidationError(_("This step is not awaiting a decision."))
         step.status = outcome
         step.reason = reason.strip()
         step.constraints = (

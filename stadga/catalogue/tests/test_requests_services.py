@@ -327,6 +327,20 @@ def test_a_decided_step_is_not_decided_again(world: World) -> None:
         services.step_decide(step=step, outcome="rejected", reason="Nej.", actor=world.it)
 
 
+def test_a_step_decided_meanwhile_is_not_decided_again(world: World) -> None:
+    """Two signers with the same page open: the second finds the step decided, even though its
+    copy of the step (and of the request) still says it is pending."""
+    request = world.submitted()
+    world.assess_all(request)
+    first = world.it_step(request)
+    second = RequestStep.objects.select_related("request").get(pk=first.pk)
+    services.step_decide(step=first, outcome="approved", reason="Ja.", actor=world.it)
+    with pytest.raises(ValidationError, match="inväntar inte"):
+        services.step_decide(step=second, outcome="rejected", reason="Nej.", actor=world.it)
+    request.refresh_from_db()
+    assert request.outcome == Outcome.APPROVED
+
+
 def test_a_waiting_step_is_not_decided_before_its_turn(world: World) -> None:
     ApprovalStep.objects.create(
         municipality=world.m, order=1, name="Förvaltningschef", approver=Approver.DEPARTMENT_HEAD
