@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from stadga.api.base import NOT_FOUND_MESSAGES, ScopedSerializer, UiUrlMixin
@@ -81,6 +81,9 @@ class ProductCategoryUpdateSerializer(ProductCategorySerializer):
     municipality = _municipality_field()
 
 
+# Named apart from the product requests: the input half of a "Product" component would be called
+# "ProductRequest" too.
+@extend_schema_serializer(component_name="CatalogueProduct")
 class ProductSerializer(ScopedSerializer):
     """A product and where it stands: `phase`, `phase_since`, `phase_ends_on` and `constraints`
     are the IT department's latest decision (P5.4), read-only here; `POST …/phase/` records a
@@ -137,6 +140,7 @@ class ProductSerializer(ScopedSerializer):
         return [str(flag) for flag in obj.flags_on(today)]
 
 
+@extend_schema_serializer(component_name="CatalogueProductUpdate")
 class ProductUpdateSerializer(ProductSerializer):
     municipality = _municipality_field()
 
