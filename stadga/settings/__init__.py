@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "stadga.policy",
     "stadga.security",
     "stadga.catalogue",
+    "stadga.inventory",
     "stadga.notifications",
     "stadga.api",
     "django_tasks",

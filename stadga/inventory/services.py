@@ -1,0 +1,387 @@
+"""Importing an inventory: a file is streamed into a new snapshot of its source, which replaces the
+source's current snapshot in one transaction once every row is in.
+
+The loader keeps only two dictionaries in memory, the municipality's software titles (key to id)
+and the new snapshot's devices (name to id), plus one batch of rows: memory does not grow with the
+file. Installations are written in batches of `BATCH_SIZE`, with `COPY` on PostgreSQL and
+`bulk_create` elsewhere, outside any long transaction: nobody reads a snapshot that is still
+loading, because readers go through the source's `current_snapshot`. A failed import deletes its
+own rows and leaves the current snapshot as it was.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from typing import Any, BinaryIO, Literal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from stadga.core.services import governed_write, object_create
+from stadga.organisation.models import Department, Municipality
+
+from .choices import InventoryFormat, SnapshotStatus
+from .models import (
+    TITLE_NAME_LENGTH,
+    TITLE_PUBLISHER_LENGTH,
+    TITLE_VERSION_LENGTH,
+    Device,
+    Installation,
+    InventorySource,
+    Snapshot,
+    SoftwareTitle,
+)
+from .parsers import FileFormatError, RawInstallation, RowError, parse
+
+# Rows written per batch: one COPY (or a few INSERTs) and at most one query each for new titles
+# and new devices. Progress is reported after each batch.
+BATCH_SIZE = 5000
+# Broken rows kept with their line numbers (in the snapshot's `error` text and on the exception);
+# all of them are counted.
+ERROR_CAP = 100
+
+TitleKey = tuple[str, str, str]
+OnError = Literal["refuse", "skip"]
+
+_DEVICE_NAME_LENGTH = Device._meta.get_field("name").max_length or 255
+_DEVICE_USER_LENGTH = Device._meta.get_field("user").max_length or 255
+_DEPARTMENT_TEXT_LENGTH = Device._meta.get_field("department_text").max_length or 200
+_ARCH_LENGTH = Installation._meta.get_field("arch").max_length or 20
+_FILE_NAME_LENGTH = Snapshot._meta.get_field("file_name").max_length or 255
+
+
+class InventoryImportError(Exception):
+    """An import that loaded nothing: `str()` says why in words; `errors` are the broken rows
+    (at most `ERROR_CAP`) and `snapshot` the failed snapshot, if one was started."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        snapshot: Snapshot | None = None,
+        errors: Iterable[RowError] = (),
+    ) -> None:
+        super().__init__(message)
+        self.snapshot = snapshot
+        self.errors = list(errors)
+
+
+class _BrokenRows(Exception):
+    """Raised inside the loader when it refuses a file with broken rows."""
+
+
+def format_row_errors(errors: Iterable[RowError]) -> str:
+    """Broken rows as text, one per line; each message names its row."""
+    return "\n".join(e.message for e in errors)
+
+
+def inventory_source_get_or_create(
+    *, municipality: Municipality, name: str, fmt: str, actor: Any
+) -> InventorySource:
+    """The municipality's source called `name`, created for format `fmt` if it is new. A source
+    takes one format: a file of another format is refused rather than silently mixed in."""
+    if fmt not in InventoryFormat.values:
+        raise InventoryImportError(
+            _("Unknown format %(format)s; use one of %(formats)s.")
+            % {"format": fmt, "formats": ", ".join(InventoryFormat.values)}
+        )
+    source = InventorySource.objects.filter(municipality=municipality, name=name).first()
+    if source is None:
+        return object_create(
+            model=InventorySource,
+            data={"name": name, "format": fmt},
+            actor=actor,
+            municipality=municipality,
+        )
+    if source.format != fmt:
+        raise InventoryImportError(
+            _("The source %(source)s takes %(expected)s files, not %(format)s.")
+            % {"source": name, "expected": source.format, "format": fmt}
+        )
+    return source
+
+
+def inventory_import(
+    *,
+    municipality: Municipality,
+    source_name: str,
+    fmt: str,
+    stream: BinaryIO,
+    file_name: str,
+    actor: Any,
+    on_error: OnError = "refuse",
+    progress: Callable[[int], None] | None = None,
+) -> Snapshot:
+    """Import the inventory in `stream` as the new current snapshot of the municipality's source
+    `source_name` and return it.
+
+    Broken rows: with `on_error="refuse"` the loader stops writing at the first one, reads on to
+    report up to `ERROR_CAP` of them, and fails; with `"skip"` they are counted and the first
+    `ERROR_CAP` kept, with their line numbers, in the snapshot's `error`. Any failure (a broken
+    file, refused rows, a database error) marks the snapshot failed, deletes its rows, leaves the
+    previous snapshot current and raises `InventoryImportError`.
+    """
+    if on_error not in ("refuse", "skip"):
+        raise ValueError(f"on_error must be 'refuse' or 'skip', not {on_error!r}")
+    source = inventory_source_get_or_create(
+        municipality=municipality, name=source_name, fmt=fmt, actor=actor
+    )
+    with governed_write(actor):
+        snapshot = Snapshot.objects.create(
+            municipality=municipality,
+            source=source,
+            status=SnapshotStatus.LOADING,
+            started_at=timezone.now(),
+            file_name=file_name[:_FILE_NAME_LENGTH],
+            imported_by=_user_or_none(actor),
+        )
+    loader = _Loader(snapshot, on_error=on_error, progress=progress)
+    try:
+        loader.run(parse(stream, fmt))
+        _switch(source, snapshot, loader, actor)
+    except FileFormatError as error:
+        message = _("The file cannot be imported: %(reason)s") % {"reason": error}
+        _discard(snapshot, loader, message, actor)
+        raise InventoryImportError(message, snapshot=snapshot) from error
+    except _BrokenRows as error:
+        message = ngettext(
+            "%(count)s row cannot be read; nothing was imported. Fix it, or skip broken rows.",
+            "%(count)s rows cannot be read; nothing was imported. Fix them, or skip broken rows.",
+            loader.skipped,
+        ) % {"count": loader.skipped}
+        _discard(snapshot, loader, format_row_errors(loader.errors), actor)
+        raise InventoryImportError(message, snapshot=snapshot, errors=loader.errors) from error
+    except Exception as error:
+        message = _("The import failed: %(reason)s") % {"reason": error}
+        _discard(snapshot, loader, message, actor)
+        raise InventoryImportError(message, snapshot=snapshot) from error
+    except BaseException:
+        # Interrupted (Ctrl-C): clean up, then let the interruption through as it is.
+        _discard(snapshot, loader, _("The import was interrupted."), actor)
+        raise
+    return snapshot
+
+
+class _Loader:
+    """Streams rows into one snapshot: resolves titles and devices, writes installations."""
+
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        *,
+        on_error: OnError,
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        self.snapshot = snapshot
+        self.municipality_id = snapshot.municipality_id
+        self.on_error = on_error
+        self.progress = progress
+        self.titles: dict[TitleKey, int] = {
+            (name, publisher, version): pk
+            for pk, name, publisher, version in SoftwareTitle.objects.filter(
+                municipality_id=self.municipality_id
+            ).values_list("pk", "name", "publisher", "version")
+        }
+        self.departments: dict[str, int] = {
+            name.casefold(): pk
+            for pk, name in Department.objects.filter(
+                municipality_id=self.municipality_id, archived_at__isnull=True
+            ).values_list("pk", "name")
+        }
+        self.devices: dict[str, int] = {}
+        self.titles_used: set[int] = set()
+        self.pending: list[RawInstallation] = []
+        self.imported = 0
+        self.skipped = 0
+        self.errors: list[RowError] = []
+
+    def run(self, rows: Iterable[RawInstallation | RowError]) -> None:
+        for row in rows:
+            if isinstance(row, RawInstallation) and not (row.device.strip() and row.name.strip()):
+                row = RowError(
+                    row.line,
+                    _("Row %(line)s names no device or no software.") % {"line": row.line},
+                )
+            if isinstance(row, RowError):
+                self.skipped += 1
+                if len(self.errors) < ERROR_CAP:
+                    self.errors.append(row)
+                if self.on_error == "refuse":
+                    # Nothing more is written; the rest of the file is only read for errors.
+                    self.pending = []
+                    if len(self.errors) >= ERROR_CAP:
+                        break
+                continue
+            if self.on_error == "refuse" and self.skipped:
+                continue
+            self.pending.append(row)
+            if len(self.pending) >= BATCH_SIZE:
+                self.flush()
+        if self.on_error == "refuse" and self.skipped:
+            raise _BrokenRows
+        self.flush()
+
+    def flush(self) -> None:
+        rows, self.pending = self.pending, []
+        if not rows:
+            return
+        keys = [_title_key(row) for row in rows]
+        self._create_titles({key for key in keys if key not in self.titles})
+        new_devices: dict[str, Device] = {}
+        for row in rows:
+            name = row.device.strip()[:_DEVICE_NAME_LENGTH]
+            if name not in self.devices and name not in new_devices:
+                department = row.department.strip()[:_DEPARTMENT_TEXT_LENGTH]
+                new_devices[name] = Device(
+                    snapshot_id=self.snapshot.pk,
+                    name=name,
+                    user=row.user.strip()[:_DEVICE_USER_LENGTH],
+                    department_text=department,
+                    department_id=self.departments.get(department.casefold()),
+                )
+        with transaction.atomic():
+            if new_devices:
+                self._create_devices(list(new_devices.values()))
+            values = [
+                (
+                    self.snapshot.pk,
+                    self.devices[row.device.strip()[:_DEVICE_NAME_LENGTH]],
+                    self.titles[key],
+                    row.install_date,
+                    row.arch.strip()[:_ARCH_LENGTH],
+                )
+                for row, key in zip(rows, keys, strict=True)
+            ]
+            _write_installations(values)
+        self.titles_used.update(value[2] for value in values)
+        self.imported += len(rows)
+        if self.progress is not None:
+            self.progress(self.imported + self.skipped)
+
+    def _create_titles(self, keys: set[TitleKey]) -> None:
+        """Create the new titles and read their ids back by key (another import may have created
+        some of them meanwhile, hence `ignore_conflicts` and the re-read)."""
+        if not keys:
+            return
+        with transaction.atomic():
+            SoftwareTitle.objects.bulk_create(
+                [
+                    SoftwareTitle(
+                        municipality_id=self.municipality_id,
+                        name=name,
+                        publisher=publisher,
+                        version=version,
+                    )
+                    for name, publisher, version in keys
+                ],
+                ignore_conflicts=True,
+            )
+        names = {name for name, _publisher, _version in keys}
+        for pk, name, publisher, version in SoftwareTitle.objects.filter(
+            municipality_id=self.municipality_id, name__in=names
+        ).values_list("pk", "name", "publisher", "version"):
+            self.titles[(name, publisher, version)] = pk
+
+    def _create_devices(self, devices: list[Device]) -> None:
+        created = Device.objects.bulk_create(devices)
+        if all(device.pk is not None for device in created):
+            self.devices.update((device.name, device.pk) for device in created)
+        else:  # A database that cannot return ids from a bulk insert.
+            names = [device.name for device in devices]
+            self.devices.update(
+                Device.objects.filter(snapshot_id=self.snapshot.pk, name__in=names).values_list(
+                    "name", "pk"
+                )
+            )
+
+
+def _user_or_none(actor: Any) -> Any:
+    """The user who imports, for `imported_by`; None for the system itself."""
+    return actor if isinstance(actor, AbstractBaseUser) and actor.pk else None
+
+
+def _title_key(row: RawInstallation) -> TitleKey:
+    return (
+        row.name.strip()[:TITLE_NAME_LENGTH],
+        row.publisher.strip()[:TITLE_PUBLISHER_LENGTH],
+        row.version.strip()[:TITLE_VERSION_LENGTH],
+    )
+
+
+_INSTALLATION_COLUMNS: list[str] = [
+    str({field.name: field.column for field in Installation._meta.concrete_fields}[name])
+    for name in ("snapshot", "device", "title", "install_date", "arch")
+]
+
+
+def _write_installations(values: list[tuple[Any, ...]]) -> None:
+    """One batch of installations: `COPY` on PostgreSQL, one prepared INSERT run over the batch
+    (`executemany`) elsewhere, which is several times faster than `bulk_create` building a model
+    instance and an SQL string per row."""
+    quote = connection.ops.quote_name
+    table = quote(str(Installation._meta.db_table))
+    columns = ", ".join(quote(column) for column in _INSTALLATION_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for value in values:
+                    copy.write_row(value)
+        else:
+            placeholders = ", ".join(["%s"] * len(_INSTALLATION_COLUMNS))
+            # Only the model's own quoted names are formatted in; every value is a parameter.
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
+                [
+                    (snapshot_id, device_id, title_id, _date_value(install_date), arch)
+                    for snapshot_id, device_id, title_id, install_date, arch in values
+                ],
+            )
+
+
+def _date_value(value: datetime.date | None) -> Any:
+    return connection.ops.adapt_datefield_value(value)
+
+
+def _delete_rows(snapshot_id: int) -> None:
+    """A snapshot's installations and devices, in that order, each in one DELETE."""
+    Installation.objects.filter(snapshot_id=snapshot_id).delete()
+    Device.objects.filter(snapshot_id=snapshot_id).delete()
+
+
+def _discard(snapshot: Snapshot, loader: _Loader, error: str, actor: Any) -> None:
+    """A failed import: its rows go, its snapshot is marked failed and says why."""
+    with governed_write(actor):
+        _delete_rows(snapshot.pk)
+        snapshot.status = SnapshotStatus.FAILED
+        snapshot.finished_at = timezone.now()
+        snapshot.rows_imported = 0
+        snapshot.rows_skipped = loader.skipped
+        snapshot.error = error
+        snapshot.save()
+
+
+def _switch(source: InventorySource, snapshot: Snapshot, loader: _Loader, actor: Any) -> None:
+    """In one transaction: the new snapshot becomes current, the previous one is superseded and
+    its rows deleted (its counts stay for the trend)."""
+    with governed_write(actor):
+        source = InventorySource.objects.select_for_update().get(pk=source.pk)
+        previous_id = source.current_snapshot_id
+        snapshot.status = SnapshotStatus.COMPLETE
+        snapshot.finished_at = timezone.now()
+        snapshot.rows_imported = loader.imported
+        snapshot.rows_skipped = loader.skipped
+        snapshot.device_count = len(loader.devices)
+        snapshot.title_count = len(loader.titles_used)
+        snapshot.error = format_row_errors(loader.errors)
+        snapshot.save()
+        source.current_snapshot = snapshot
+        source.save(update_fields=["current_snapshot", "updated_at"])
+        if previous_id is not None:
+            _delete_rows(previous_id)
+            previous = Snapshot.objects.get(pk=previous_id)
+            previous.status = SnapshotStatus.SUPERSEDED
+            previous.save(update_fields=["status", "updated_at"])
