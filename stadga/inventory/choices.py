@@ -18,3 +18,27 @@ class SnapshotStatus(models.TextChoices):
     COMPLETE = "complete", _("Complete")
     FAILED = "failed", _("Failed")
     SUPERSEDED = "superseded", _("Superseded")
+
+
+class RuleField(models.TextChoices):
+    """Which part of a software title a normalisation rule reads."""
+
+    NAME = "name", _("Name")
+    PUBLISHER = "publisher", _("Publisher")
+    VERSION = "version", _("Version")
+
+
+class RuleMatch(models.TextChoices):
+    """How a rule's pattern is compared: both ignore case. Exact compares the whole trimmed text;
+    a regular expression (Python's `re`) matches anywhere in the text unless anchored with ^…$."""
+
+    EXACT = "exact", _("Exact text")
+    REGEX = "regex", _("Regular expression")
+
+
+class RuleAction(models.TextChoices):
+    """What a matching rule does with a title."""
+
+    MAP = "map", _("Map to a catalogue product")
+    RENAME = "rename", _("Rename")
+    IGNORE = "ignore", _("Ignore")

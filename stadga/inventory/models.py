@@ -9,14 +9,24 @@ in the change log; the change log shows one `Snapshot` row per import instead.
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from auditlog.registry import auditlog
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from stadga.core.models import GovernedModel, MunicipalityScopedModel, TimestampedModel
+from stadga.core.models import (
+    GovernedModel,
+    MunicipalityScopedModel,
+    TimestampedModel,
+    other_municipality_errors,
+)
 
-from .choices import InventoryFormat, SnapshotStatus
+from .choices import InventoryFormat, RuleAction, RuleField, RuleMatch, SnapshotStatus
 
 # Field lengths of a software title; longer values from a file are truncated to them.
 TITLE_NAME_LENGTH = 300
@@ -98,6 +108,108 @@ class Snapshot(MunicipalityScopedModel, TimestampedModel):
         return f"{self.source.name} {self.started_at:%Y-%m-%d %H:%M}"
 
 
+class NormalisationRule(GovernedModel):
+    """One entry of the software dictionary: titles whose name, publisher or version matches the
+    pattern are mapped to a catalogue product, renamed or ignored (drivers, updates, operating
+    system components). Rules are tried in order of `position`; the first that matches a title
+    decides it, whatever its action (a rename does not go on to a later map rule)."""
+
+    position = models.PositiveIntegerField(_("order"), validators=[MinValueValidator(1)])
+    field = models.CharField(_("field"), max_length=20, choices=RuleField.choices)
+    match = models.CharField(
+        _("matching"), max_length=20, choices=RuleMatch.choices, default=RuleMatch.EXACT
+    )
+    pattern = models.CharField(
+        _("pattern"),
+        max_length=500,
+        help_text=_(
+            "Exact text: the whole value, ignoring case and surrounding spaces. Regular "
+            "expression: found anywhere in the value, ignoring case; anchor it with ^ and $ "
+            "to match the whole value."
+        ),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=RuleAction.choices)
+    product = models.ForeignKey(
+        "catalogue.Product",
+        verbose_name=_("product"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    product_version = models.ForeignKey(
+        "catalogue.ProductVersion",
+        verbose_name=_("product version"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    new_name = models.CharField(_("new name"), max_length=TITLE_NAME_LENGTH, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("normalisation rule")
+        verbose_name_plural = _("normalisation rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "position"], name="normalisationrule_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(action=RuleAction.MAP) | models.Q(product__isnull=False),
+                name="normalisationrule_map_has_product",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(action=RuleAction.RENAME) | ~models.Q(new_name=""),
+                name="normalisationrule_rename_has_name",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.get_field_display()}: {self.pattern}"
+
+    def compiled(self) -> re.Pattern[str] | None:
+        """The pattern as a compiled regular expression (None for exact text); raises
+        `re.error` for an invalid one."""
+        if self.match != RuleMatch.REGEX:
+            return None
+        return re.compile(self.pattern, re.IGNORECASE)
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = other_municipality_errors(self, "product", "product_version")
+        if self.match == RuleMatch.REGEX and self.pattern:
+            try:
+                self.compiled()
+            except re.error as error:
+                errors["pattern"] = _("This is not a valid regular expression: %(error)s.") % {
+                    "error": error
+                }
+        if self.action == RuleAction.MAP:
+            if not self.product_id:
+                errors.setdefault("product", _("A rule that maps to a product needs a product."))
+            elif (
+                self.product_version is not None
+                and "product_version" not in errors
+                and self.product_version.product_id != self.product_id
+            ):
+                errors["product_version"] = _("The version belongs to another product.")
+        else:
+            if self.product_id:
+                errors.setdefault("product", _("Only a rule that maps to a product takes one."))
+            if self.product_version_id:
+                errors.setdefault(
+                    "product_version", _("Only a rule that maps to a product takes a version.")
+                )
+        if self.action == RuleAction.RENAME:
+            if not self.new_name.strip():
+                errors["new_name"] = _("A rule that renames needs the new name.")
+        elif self.new_name:
+            errors["new_name"] = _("Only a rule that renames takes a new name.")
+        if errors:
+            raise ValidationError(errors)
+
+
 class SoftwareTitle(models.Model):
     """A distinct raw title (name, publisher, version) as the municipality's inventories report
     it. Titles outlive snapshots: normalisation rules are matched once per title, not once per
@@ -112,6 +224,34 @@ class SoftwareTitle(models.Model):
     name = models.CharField(_("name"), max_length=TITLE_NAME_LENGTH)
     publisher = models.CharField(_("publisher"), max_length=TITLE_PUBLISHER_LENGTH, blank=True)
     version = models.CharField(_("version"), max_length=TITLE_VERSION_LENGTH, blank=True)
+    # What the software dictionary made of the title: derived data, recomputed by
+    # `dictionary.dictionary_apply` whenever the rules change, never edited.
+    rule = models.ForeignKey(
+        NormalisationRule,
+        verbose_name=_("matched rule"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    product = models.ForeignKey(
+        "catalogue.Product",
+        verbose_name=_("product"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    product_version = models.ForeignKey(
+        "catalogue.ProductVersion",
+        verbose_name=_("product version"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    ignored = models.BooleanField(_("ignored"), default=False)
+    display_name = models.CharField(_("display name"), max_length=TITLE_NAME_LENGTH, blank=True)
 
     class Meta:
         ordering = ["name", "publisher", "version"]
@@ -196,3 +336,4 @@ class Installation(models.Model):
 
 auditlog.register(InventorySource)
 auditlog.register(Snapshot)
+auditlog.register(NormalisationRule)

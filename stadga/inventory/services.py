@@ -25,6 +25,7 @@ from stadga.core.services import governed_write, object_create
 from stadga.organisation.models import Department, Municipality
 
 from .choices import InventoryFormat, SnapshotStatus
+from .dictionary import dictionary_apply
 from .models import (
     TITLE_NAME_LENGTH,
     TITLE_PUBLISHER_LENGTH,
@@ -194,6 +195,8 @@ class _Loader:
         }
         self.devices: dict[str, int] = {}
         self.titles_used: set[int] = set()
+        # Titles this import added to the register: the dictionary classifies them at the end.
+        self.new_titles: set[int] = set()
         self.pending: list[RawInstallation] = []
         self.imported = 0
         self.skipped = 0
@@ -284,7 +287,10 @@ class _Loader:
         for pk, name, publisher, version in SoftwareTitle.objects.filter(
             municipality_id=self.municipality_id, name__in=names
         ).values_list("pk", "name", "publisher", "version"):
-            self.titles[(name, publisher, version)] = pk
+            key = (name, publisher, version)
+            if key in keys:
+                self.new_titles.add(pk)
+            self.titles[key] = pk
 
     def _create_devices(self, devices: list[Device]) -> None:
         created = Device.objects.bulk_create(devices)
@@ -385,3 +391,9 @@ def _switch(source: InventorySource, snapshot: Snapshot, loader: _Loader, actor:
             previous = Snapshot.objects.get(pk=previous_id)
             previous.status = SnapshotStatus.SUPERSEDED
             previous.save(update_fields=["status", "updated_at"])
+        # New titles are classified by the dictionary in the same transaction; titles already
+        # in the register keep their results (rule changes replay over them).
+        if loader.new_titles:
+            dictionary_apply(
+                municipality=snapshot.municipality, actor=actor, titles=loader.new_titles
+            )
