@@ -25,13 +25,8 @@ from stadga.systems.rules import IN_USE
 
 from .access import SIGNER_ROLES
 from .choices import Answer, Approver, InquiryStatus, Phase, RequestStatus, StepStatus
-from .models import CatalogueSettings, InquiryRecipient, Product, RequestStep, SystemProduct
-
-
-def catalogue_settings(municipality: Municipality) -> CatalogueSettings:
-    """The municipality's catalogue settings, or an unsaved row with the defaults: one query."""
-    found = CatalogueSettings.objects.filter(municipality=municipality).first()
-    return found or CatalogueSettings(municipality=municipality)
+from .models import InquiryRecipient, Product, RequestStep, SystemProduct
+from .selectors import catalogue_settings_for
 
 
 def start_of(day: datetime.date) -> datetime.datetime:
@@ -86,7 +81,7 @@ def requests_waiting(municipality: Municipality, today: datetime.date) -> Iterat
     a later one from when the step before it was signed (the step's last change). The key names
     the step: each is reminded of once. Three queries, whatever the number of requests.
     """
-    days = catalogue_settings(municipality).request_wait_days
+    days = catalogue_settings_for(municipality).request_wait_days
     limit = start_of(today - datetime.timedelta(days=days))
     earlier = RequestStep.objects.filter(request=OuterRef("request"), order__lt=OuterRef("order"))
     first = ~Exists(earlier)
@@ -156,7 +151,7 @@ def phase_outs_ending(municipality: Municipality, today: datetime.date) -> Itera
     The key names the product and the end date: a postponed end is reminded of anew. Four
     queries, whatever the number of products and systems.
     """
-    days = catalogue_settings(municipality).phase_out_notice_days
+    days = catalogue_settings_for(municipality).phase_out_notice_days
     products = list(
         Product.objects.filter(
             municipality=municipality,

@@ -18,7 +18,15 @@ from stadga.organisation.models import Municipality
 
 from .access import catalogue_q
 from .choices import APPROVED_PHASES, Phase
-from .models import PhaseDecision, Product, ProductCategory, ProductVersion, SystemProduct, Vendor
+from .models import (
+    CatalogueSettings,
+    PhaseDecision,
+    Product,
+    ProductCategory,
+    ProductVersion,
+    SystemProduct,
+    Vendor,
+)
 
 # How many products one search answers with; the page says when there are more.
 SEARCH_LIMIT = 50
@@ -265,3 +273,10 @@ def systems_on_product(*, access: Access, product: Product) -> QuerySet[SystemPr
         .select_related("system__municipality", "version")
         .order_by("system__name", "pk")
     )
+
+
+def catalogue_settings_for(municipality: Municipality) -> CatalogueSettings:
+    """The municipality's catalogue settings: the stored row, or the defaults (unsaved). One
+    query."""
+    row = CatalogueSettings.objects.filter(municipality=municipality).first()
+    return row or CatalogueSettings(municipality=municipality)

@@ -28,6 +28,7 @@ from stadga.security.services_notices import person_of, role_holders
 from . import access as catalogue_access
 from .choices import Answer, InquiryStatus
 from .models import CoordinationInquiry, InquiryRecipient, ProductRequest
+from .selectors import catalogue_settings_for
 
 
 def default_question(request: ProductRequest) -> str:
@@ -99,8 +100,6 @@ def inquiry_start(
     """Ask the neighbouring municipalities (P8.2), today: one recipient per neighbour in Stadga
     (notified there) and per other neighbour named in the catalogue settings. Called when a
     request for a new business system is submitted."""
-    from .services_requests import catalogue_settings_for
-
     if CoordinationInquiry.objects.filter(request=request).exists():
         raise ValidationError(_("The neighbouring municipalities have already been asked."))
     settings = catalogue_settings_for(request.municipality)

@@ -94,12 +94,6 @@ OPEN_STATUSES = (RequestStatus.DRAFT, RequestStatus.SUBMITTED)
 # --- settings -----------------------------------------------------------------------------------
 
 
-def catalogue_settings_for(municipality: Municipality) -> CatalogueSettings:
-    """The municipality's catalogue settings: the stored row, or the defaults (unsaved)."""
-    row = CatalogueSettings.objects.filter(municipality=municipality).first()
-    return row or CatalogueSettings(municipality=municipality)
-
-
 def catalogue_settings_update(
     *, municipality: Municipality, data: Mapping[str, Any], actor: Any
 ) -> tuple[CatalogueSettings, bool]:

@@ -23,6 +23,7 @@ from . import services_requests as services
 from .filters_requests import ApprovalStepFilterSet
 from .forms_requests import ApprovalStepForm, CatalogueSettingsForm
 from .models import ApprovalStep
+from .selectors import catalogue_settings_for
 from .tables_requests import ApprovalStepTable
 
 NAV_SECTION = "catalogue"
@@ -91,7 +92,7 @@ class CatalogueSettingsView(MunicipalityView):
         )
 
     def make_form(self, data: Any = None) -> CatalogueSettingsForm:
-        row = services.catalogue_settings_for(self.municipality)
+        row = catalogue_settings_for(self.municipality)
         return CatalogueSettingsForm(
             data,
             instance=row if row.pk else None,

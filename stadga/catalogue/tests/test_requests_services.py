@@ -33,6 +33,7 @@ from stadga.catalogue.models import (
     RequestStep,
     Vendor,
 )
+from stadga.catalogue.selectors import catalogue_settings_for
 from stadga.notifications.models import Notification
 from stadga.organisation.choices import BoardKind, Role
 from stadga.organisation.models import Person
@@ -831,7 +832,7 @@ def test_settings_are_the_it_coordinators(world: World) -> None:
         services.catalogue_settings_update(
             municipality=world.m, data={"neighbours": [world.m]}, actor=world.it
         )
-    assert services.catalogue_settings_for(world.m).pk is None
+    assert catalogue_settings_for(world.m).pk is None
     settings, changed = services.catalogue_settings_update(
         municipality=world.m, data={"request_wait_days": 3}, actor=world.it
     )

@@ -16,6 +16,7 @@ from django.urls import reverse
 from stadga.catalogue import services_requests as services
 from stadga.catalogue.choices import Criterion, InquiryStatus, Outcome, Phase, RequestStatus
 from stadga.catalogue.models import PolicyException, ProductRequest
+from stadga.catalogue.selectors import catalogue_settings_for
 from stadga.organisation.choices import Role
 from stadga.testing.factories import (
     MunicipalityFactory,
@@ -414,7 +415,7 @@ def test_settings_shows_defaults_and_the_coordinator_saves(
         },
     )
     assert response.status_code == 302
-    settings = services.catalogue_settings_for(world.m)
+    settings = catalogue_settings_for(world.m)
     assert settings.request_wait_days == 5 and list(settings.neighbours.all()) == [partner]
 
 
