@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from stadga.notifications.reminders import Reminder, reminder_source
 from stadga.organisation.choices import Role
 from stadga.organisation.models import Municipality, Person, RoleAssignment
-from stadga.security.services_notices import role_holders
+from stadga.organisation.selectors import role_holders
 from stadga.systems.rules import IN_USE
 
 from .access import SIGNER_ROLES

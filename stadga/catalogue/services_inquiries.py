@@ -23,7 +23,7 @@ from stadga.core.services import governed_write, object_create, object_update
 from stadga.organisation.access import Access
 from stadga.organisation.choices import Role
 from stadga.organisation.models import Municipality
-from stadga.security.services_notices import person_of, role_holders
+from stadga.organisation.selectors import person_of, role_holders
 
 from . import access as catalogue_access
 from .choices import Answer, InquiryStatus

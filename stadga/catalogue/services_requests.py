@@ -37,7 +37,7 @@ from stadga.core.services import (
 from stadga.organisation.access import Access
 from stadga.organisation.choices import BoardKind, Role
 from stadga.organisation.models import Municipality, Person
-from stadga.security.services_notices import person_of, role_holders
+from stadga.organisation.selectors import person_of, role_holders
 
 from . import access as catalogue_access
 from .choices import (

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from stadga.core.tabular import views as tabular_views
 from stadga.core.views import MunicipalityView, RegisteredView, Registration
 from stadga.organisation.access import Access
-from stadga.organisation.models import Municipality, Person
+from stadga.organisation.models import Municipality
+from stadga.organisation.selectors import person_of
 from stadga.systems.models import System
 from stadga.systems.selectors import system_get
 
@@ -52,12 +53,6 @@ def _keeps(access: Access, obj: Any) -> bool:
 
 def _keeps_in(access: Access, municipality: Municipality) -> bool:
     return keeps_catalogue(access, municipality.pk)
-
-
-def person_of(access: Access, municipality: Municipality) -> Person | None:
-    """The person the user is in `municipality`, named as who decided."""
-    ids = access.persons.get(municipality.pk)
-    return Person.objects.filter(pk__in=ids).order_by("pk").first() if ids else None
 
 
 # --- "Is this approved?" (P5.4) --------------------------------------------------------------
@@ -254,7 +249,7 @@ class ProductPhaseView(RegisteredView):
                     effective_from=data["effective_from"],
                     ends_on=data["ends_on"],
                     constraints=data["constraints"],
-                    decided_by=person_of(self.access, self.municipality),
+                    decided_by=person_of(self.municipality, self.request.user),
                     actor=request.user,
                 )
             except ValidationError as error:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Model, QuerySet
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .access import Access
@@ -53,3 +56,32 @@ def organisation_get(
 ) -> Model:
     qs = model._default_manager.filter(access.organisation_q(), municipality=municipality)
     return get_object_or_404(qs.select_related(*_RELATED[model]), pk=pk)
+
+
+def person_of(municipality: Municipality, actor: Any) -> Person | None:
+    """The person linked to the actor's login in the municipality (None for the system or an
+    operator who is nobody there)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    return Person.objects.filter(
+        municipality=municipality, user=actor, archived_at__isnull=True
+    ).first()
+
+
+def role_holders(
+    municipality: Municipality, roles: Iterable[str], *, q: Q | None = None
+) -> list[Person]:
+    """The current people who hold one of `roles` in the municipality (within `q`, e.g. a
+    department), each once, by name. One query."""
+    assignments = RoleAssignment.objects.filter(
+        municipality=municipality,
+        role__in=list(roles),
+        archived_at__isnull=True,
+        person__archived_at__isnull=True,
+    )
+    if q is not None:
+        assignments = assignments.filter(q)
+    people: dict[int, Person] = {}
+    for assignment in assignments.select_related("person").order_by("person__name", "pk"):
+        people.setdefault(assignment.person_id, assignment.person)
+    return list(people.values())

@@ -43,10 +43,11 @@ from stadga.core.services import governed_write, object_create, object_update
 from stadga.organisation.access import Access
 from stadga.organisation.choices import Role
 from stadga.organisation.models import Municipality, Person
+from stadga.organisation.selectors import person_of, role_holders
 from stadga.systems.models import System
 
 from .models import Incident
-from .services_notices import owned_systems_q, person_of, role_holders
+from .services_notices import owned_systems_q
 
 # The law's calendar: the month is counted in Swedish local time.
 LEGAL_TIMEZONE = ZoneInfo("Europe/Stockholm")

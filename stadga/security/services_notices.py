@@ -28,7 +28,8 @@ from django.utils.translation import gettext as _
 from stadga.core.services import governed_write, object_create
 from stadga.organisation.access import Access
 from stadga.organisation.choices import Role
-from stadga.organisation.models import Municipality, Person, RoleAssignment
+from stadga.organisation.models import Municipality, Person
+from stadga.organisation.selectors import person_of, role_holders
 from stadga.systems.models import System
 
 from .access import can_decide_notice
@@ -49,35 +50,6 @@ FILE_FIELDS = (
 
 
 # --- people -------------------------------------------------------------------------------------
-
-
-def person_of(municipality: Municipality, actor: Any) -> Person | None:
-    """The person linked to the actor's login in the municipality (None for the system or an
-    operator who is nobody there)."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return None
-    return Person.objects.filter(
-        municipality=municipality, user=actor, archived_at__isnull=True
-    ).first()
-
-
-def role_holders(
-    municipality: Municipality, roles: Iterable[str], *, q: Q | None = None
-) -> list[Person]:
-    """The current people who hold one of `roles` in the municipality (within `q`, e.g. a
-    department), each once, by name. One query."""
-    assignments = RoleAssignment.objects.filter(
-        municipality=municipality,
-        role__in=list(roles),
-        archived_at__isnull=True,
-        person__archived_at__isnull=True,
-    )
-    if q is not None:
-        assignments = assignments.filter(q)
-    people: dict[int, Person] = {}
-    for assignment in assignments.select_related("person").order_by("person__name", "pk"):
-        people.setdefault(assignment.person_id, assignment.person)
-    return list(people.values())
 
 
 def shortfall_notice_addressees(notice: ShortfallNotice) -> list[Person]:

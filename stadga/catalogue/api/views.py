@@ -27,9 +27,9 @@ from stadga.catalogue.access import keeps_catalogue
 from stadga.catalogue.choices import Phase, ProductKind
 from stadga.catalogue.models import PhaseDecision, Product, ProductCategory, ProductVersion, Vendor
 from stadga.catalogue.services_phases import product_phase_set
-from stadga.catalogue.views_catalogue import person_of
 from stadga.organisation.access import Access, access_for
 from stadga.organisation.models import Municipality
+from stadga.organisation.selectors import person_of
 
 from . import serializers as s
 
@@ -225,7 +225,7 @@ class ProductViewSet(CatalogueViewSet):
         try:
             product_phase_set(
                 product=product,
-                decided_by=person_of(self.access, product.municipality),
+                decided_by=person_of(product.municipality, self.request.user),
                 actor=request.user,
                 **body.validated_data,
             )
