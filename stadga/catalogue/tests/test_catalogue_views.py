@@ -394,3 +394,46 @@ class TestSystemProductsPage:
         assert self.url(system) not in client.get(system.get_absolute_url()).content.decode()
         client.force_login(member(m, Role.IT_TECHNICIAN))
         assert self.url(system) in client.get(system.get_absolute_url()).content.decode()
+
+
+class TestSubNavigation:
+    """The catalogue's sub-navigation offers each user the pages they may open: the rights are
+    read off the request's Access (core.context_processors), with no query of their own."""
+
+    def links(self, client: Any, user: Any, municipality: Municipality) -> set[str]:
+        client.force_login(user)
+        page = client.get(f"/k/{municipality.slug}/catalogue/").content.decode()
+        nav = page[page.index('class="sub-nav"') :]
+        nav = nav[: nav.index("</nav>")]
+        base = f"/k/{municipality.slug}/catalogue/"
+        return {
+            name
+            for name in ("products/", "requests/", "inquiries/", "exceptions/", "uniformity/")
+            if f'href="{base}{name}"' in nav
+        }
+
+    def test_the_it_department_sees_every_page(self, client: Any) -> None:
+        municipality = MunicipalityFactory()
+        it = member(municipality, Role.IT_COORDINATOR)
+        assert self.links(client, it, municipality) == {
+            "products/",
+            "requests/",
+            "inquiries/",
+            "exceptions/",
+            "uniformity/",
+        }
+
+    def test_an_employee_sees_what_they_may_open(self, client: Any) -> None:
+        municipality = MunicipalityFactory()
+        employee = member(municipality, Role.EMPLOYEE)
+        assert self.links(client, employee, municipality) == {"products/", "requests/"}
+
+    def test_the_executive_board_reads_but_answers_no_inquiries(self, client: Any) -> None:
+        municipality = MunicipalityFactory()
+        reader = member(municipality, Role.EXECUTIVE_BOARD_READER)
+        assert self.links(client, reader, municipality) == {
+            "products/",
+            "requests/",
+            "exceptions/",
+            "uniformity/",
+        }
