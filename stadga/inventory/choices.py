@@ -42,3 +42,30 @@ class RuleAction(models.TextChoices):
     MAP = "map", _("Map to a catalogue product")
     RENAME = "rename", _("Rename")
     IGNORE = "ignore", _("Ignore")
+
+
+class Reconciliation(models.TextChoices):
+    """What an installation is, measured against the catalogue (P5.4, P5.5): read from the
+    product its title maps to and that product's phase today. A phase-out whose end date has
+    passed counts as retired; a product not assessed, under evaluation or rejected as never
+    approved. Titles the dictionary ignores are left out of every figure."""
+
+    APPROVED = "approved", _("Approved")
+    APPROVED_WITH_CONSTRAINTS = "approved_with_constraints", _("Approved with constraints")
+    PHASE_OUT = "phase_out", _("Phase-out")
+    RETIRED = "retired", _("Retired")
+    UNAPPROVED = "unapproved", _("Unapproved")
+    UNKNOWN = "unknown", _("Unknown")
+    IGNORED = "ignored", _("Ignored")
+
+
+# Installations the IT department may install and support (P5.5); the others are deviations.
+SUPPORTED = (
+    Reconciliation.APPROVED,
+    Reconciliation.APPROVED_WITH_CONSTRAINTS,
+    Reconciliation.PHASE_OUT,
+)
+# Installations of products that may not be installed or supported (P5.5).
+NOT_SUPPORTED = (Reconciliation.UNAPPROVED, Reconciliation.RETIRED)
+# Every status a figure counts (ignored titles count for nothing).
+COUNTED = (*SUPPORTED, *NOT_SUPPORTED, Reconciliation.UNKNOWN)

@@ -88,6 +88,15 @@ class Snapshot(MunicipalityScopedModel, TimestampedModel):
     device_count = models.PositiveIntegerField(_("devices"), default=0)
     title_count = models.PositiveIntegerField(_("distinct software titles"), default=0)
     error = models.TextField(_("errors"), blank=True)
+    # Progress while loading, read by the upload's progress page.
+    rows_read = models.PositiveBigIntegerField(_("rows read"), default=0)
+    bytes_read = models.PositiveBigIntegerField(_("bytes read"), default=0)
+    bytes_total = models.PositiveBigIntegerField(_("file size"), null=True, blank=True)
+    # The file uploaded on the web, kept while the snapshot is loading or current.
+    upload = models.FileField(_("uploaded file"), upload_to="inventory/%Y/", blank=True)
+    # Installations per reconciliation status when the snapshot completed: the trend. Keys are
+    # `Reconciliation` values; "devices" and "titles" as well.
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("imported by"),
@@ -332,6 +341,38 @@ class Installation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title_id} @ {self.device_id}"
+
+
+class Tally(models.Model):
+    """How many installations of one title, on how many devices, one department has in one
+    snapshot: written once when the snapshot completes and deleted with its rows. The reports
+    read these (thousands of rows) rather than the installations (a million); the status of each
+    is read live from the title's product, so the figures follow the rules and the catalogue."""
+
+    id = models.BigAutoField(primary_key=True)
+    snapshot = models.ForeignKey(
+        Snapshot, verbose_name=_("snapshot"), on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.ForeignKey(
+        SoftwareTitle, verbose_name=_("software title"), on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        "organisation.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    installations = models.PositiveIntegerField(_("installations"))
+    devices = models.PositiveIntegerField(_("devices"))
+
+    class Meta:
+        verbose_name = _("tally")
+        verbose_name_plural = _("tallies")
+
+    def __str__(self) -> str:
+        return f"{self.title_id} × {self.installations}"
 
 
 auditlog.register(InventorySource)
