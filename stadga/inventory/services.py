@@ -35,8 +35,10 @@ from .models import (
     InventorySource,
     Snapshot,
     SoftwareTitle,
+    Tally,
 )
 from .parsers import FileFormatError, RawInstallation, RowError, parse
+from .reconciliation import snapshot_figures, tally_write
 
 # Rows written per batch: one COPY (or a few INSERTs) and at most one query each for new titles
 # and new devices. Progress is reported after each batch.
@@ -397,3 +399,9 @@ def _switch(source: InventorySource, snapshot: Snapshot, loader: _Loader, actor:
             dictionary_apply(
                 municipality=snapshot.municipality, actor=actor, titles=loader.new_titles
             )
+        # The reports read the snapshot's tallies, and the trend its figures as they stand now.
+        if previous_id is not None:
+            Tally.objects.filter(snapshot_id=previous_id).delete()
+        tally_write(snapshot)
+        snapshot.figures = snapshot_figures(snapshot)
+        snapshot.save(update_fields=["figures", "updated_at"])

@@ -1,0 +1,449 @@
+"""Reconciliation: what is installed, measured against what the IT department approved (P5.4,
+P5.5).
+
+Each installation takes the status of its title (`Reconciliation`): the dictionary maps the title
+to a catalogue product, or ignores it, or leaves it unknown; a mapped title is as approved as its
+product's phase is today. The status is never stored: it is read live, so the figures follow a
+new rule, a replayed dictionary or a phase decision at once.
+
+The reports do not count the installations (a municipality may have a million): when a snapshot
+completes, `tally_write` groups its installations once into `Tally` rows — per title and
+department, how many installations on how many devices — and every figure is a GROUP BY over
+those (thousands of rows) joined to the titles and their products. Only the lists of individual
+installations (the deviations, a device's software) read installations, a page at a time, through
+their indexes.
+
+Several sources (say GLPI and Intune) are reported together: the current snapshot of each. A
+device that both report is counted in each.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stadga.catalogue.choices import Phase
+from stadga.organisation.models import Department, Municipality
+
+from .choices import COUNTED, NOT_SUPPORTED, SUPPORTED, Reconciliation, SnapshotStatus
+from .models import Installation, InventorySource, Snapshot, SoftwareTitle, Tally
+
+# Products listed on the report, most installations first; the rest are summed in one row.
+PRODUCTS_LISTED = 25
+# Snapshots shown in the trend, newest last.
+TREND_SNAPSHOTS = 12
+
+
+def _pk(obj: Any) -> int:
+    """An object's primary key, or the key itself."""
+    return int(getattr(obj, "pk", obj))
+
+
+# --- The status of a title ----------------------------------------------------------------------
+
+
+def status_case(prefix: str = "", today: datetime.date | None = None) -> Case:
+    """The reconciliation status of a software title as an SQL expression; `prefix` is the path
+    from the queried model to the title (`"title__"` from a `Tally` or an `Installation`, `""`
+    on `SoftwareTitle` itself). A phase-out counts as retired from the day after its end date."""
+    today = today or timezone.localdate()
+    phase = f"{prefix}product__phase"
+    return Case(
+        When(**{f"{prefix}ignored": True}, then=Value(Reconciliation.IGNORED)),
+        When(**{f"{prefix}product__isnull": True}, then=Value(Reconciliation.UNKNOWN)),
+        When(**{phase: Phase.APPROVED}, then=Value(Reconciliation.APPROVED)),
+        When(
+            **{phase: Phase.APPROVED_WITH_CONSTRAINTS},
+            then=Value(Reconciliation.APPROVED_WITH_CONSTRAINTS),
+        ),
+        When(
+            Q(**{phase: Phase.PHASE_OUT})
+            & (
+                Q(**{f"{prefix}product__phase_ends_on__isnull": True})
+                | Q(**{f"{prefix}product__phase_ends_on__gte": today})
+            ),
+            then=Value(Reconciliation.PHASE_OUT),
+        ),
+        When(
+            **{f"{phase}__in": (Phase.PHASE_OUT, Phase.RETIRED)}, then=Value(Reconciliation.RETIRED)
+        ),
+        # Not assessed, under evaluation, rejected: never approved.
+        default=Value(Reconciliation.UNAPPROVED),
+        output_field=CharField(),
+    )
+
+
+def status_of(
+    *,
+    ignored: bool,
+    phase: str | None,
+    phase_ends_on: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> str:
+    """The same status as `status_case`, for a title already in memory (`phase` None when the
+    title maps to no product)."""
+    if ignored:
+        return Reconciliation.IGNORED
+    if phase is None:
+        return Reconciliation.UNKNOWN
+    if phase == Phase.APPROVED:
+        return Reconciliation.APPROVED
+    if phase == Phase.APPROVED_WITH_CONSTRAINTS:
+        return Reconciliation.APPROVED_WITH_CONSTRAINTS
+    if phase == Phase.PHASE_OUT and (
+        phase_ends_on is None or phase_ends_on >= (today or timezone.localdate())
+    ):
+        return Reconciliation.PHASE_OUT
+    if phase in (Phase.PHASE_OUT, Phase.RETIRED):
+        return Reconciliation.RETIRED
+    return Reconciliation.UNAPPROVED
+
+
+# --- Which snapshots are reported ---------------------------------------------------------------
+
+
+def current_snapshot_ids(
+    municipality: Municipality | int, source: InventorySource | int | None = None
+) -> list[int]:
+    """The current snapshot of each of the municipality's sources (not archived), or of one.
+    One query."""
+    sources = InventorySource.objects.filter(
+        municipality=municipality, archived_at__isnull=True, current_snapshot__isnull=False
+    )
+    if source is not None:
+        sources = sources.filter(pk=_pk(source))
+    return list(sources.values_list("current_snapshot_id", flat=True))
+
+
+def current_tallies(
+    municipality: Municipality | int,
+    *,
+    source: InventorySource | int | None = None,
+    snapshot_ids: Sequence[int] | None = None,
+) -> QuerySet[Tally]:
+    """The tallies of the current snapshots (a subquery, so no query of its own unless
+    `snapshot_ids` is computed here)."""
+    if snapshot_ids is None:
+        snapshot_ids = current_snapshot_ids(municipality, source)
+    return Tally.objects.filter(snapshot_id__in=snapshot_ids)
+
+
+def current_installations(
+    municipality: Municipality | int,
+    *,
+    statuses: Iterable[str] | None = None,
+    source: InventorySource | int | None = None,
+    today: datetime.date | None = None,
+) -> QuerySet[Installation]:
+    """The installations of the current snapshots with their `status` annotated (and filtered
+    to `statuses` when given), their device and title (with its product) joined. Order and
+    slice it: the table may hold a million rows."""
+    snapshot_ids = InventorySource.objects.filter(
+        municipality=municipality, archived_at__isnull=True, current_snapshot__isnull=False
+    )
+    if source is not None:
+        snapshot_ids = snapshot_ids.filter(pk=_pk(source))
+    queryset = (
+        Installation.objects.filter(
+            snapshot_id__in=snapshot_ids.values("current_snapshot_id"),
+        )
+        .annotate(status=status_case("title__", today))
+        .select_related("device", "device__department", "title", "title__product")
+    )
+    if statuses is not None:
+        queryset = queryset.filter(status__in=list(statuses))
+    return queryset
+
+
+# --- Writing the tallies of a snapshot ----------------------------------------------------------
+
+
+def tally_write(snapshot: Snapshot | int) -> None:
+    """Group the snapshot's installations into `Tally` rows: one INSERT … SELECT, so no row of
+    the snapshot passes through Python. Called once, when the snapshot completes."""
+    snapshot_id = _pk(snapshot)
+    grouped = (
+        Installation.objects.filter(snapshot_id=snapshot_id)
+        .values("snapshot_id", "title_id", "device__department_id")
+        .annotate(n=Count("pk"), d=Count("device_id", distinct=True))
+        .values_list("snapshot_id", "title_id", "device__department_id", "n", "d")
+        .order_by()
+    )
+    select, params = grouped.query.sql_with_params()
+    quote = connection.ops.quote_name
+    column = {f.name: str(f.column) for f in Tally._meta.concrete_fields}
+    columns = ", ".join(
+        quote(column[name])
+        for name in ("snapshot", "title", "department", "installations", "devices")
+    )
+    with connection.cursor() as cursor:
+        # Only the model's own quoted names are formatted in; the SELECT is the ORM's, with
+        # its parameters passed apart.
+        cursor.execute(
+            f"INSERT INTO {quote(Tally._meta.db_table)} ({columns}) {select}",
+            params,
+        )
+
+
+def snapshot_figures(
+    snapshot: Snapshot | int, today: datetime.date | None = None
+) -> dict[str, int]:
+    """Installations per status in the snapshot as the catalogue stands `today`, for the trend:
+    a dict of every `Reconciliation` value, plus "titles" (distinct titles counted). One query
+    over the snapshot's tallies."""
+    snapshot_id = _pk(snapshot)
+    figures = dict.fromkeys(Reconciliation.values, 0)
+    titles = 0
+    for row in (
+        Tally.objects.filter(snapshot_id=snapshot_id)
+        .annotate(status=status_case("title__", today))
+        .values("status")
+        .annotate(n=Sum("installations"), t=Count("title_id", distinct=True))
+        .order_by()
+    ):
+        figures[row["status"]] = row["n"] or 0
+        titles += row["t"]
+    figures["titles"] = titles
+    return figures
+
+
+# --- The report ---------------------------------------------------------------------------------
+
+
+def _by_status() -> dict[str, int]:
+    return dict.fromkeys(COUNTED, 0)
+
+
+@dataclass
+class Row:
+    """One line of a figure: installations per status (ignored titles not counted)."""
+
+    label: str
+    key: Any = None  # a department's or product's id, None for "none"
+    per_status: dict[str, int] = field(default_factory=_by_status)
+    phase: str = ""  # for a product row
+    devices_with_deviations: int = 0  # for a department row
+
+    @property
+    def total(self) -> int:
+        return sum(self.per_status.values())
+
+    @property
+    def supported(self) -> int:
+        return sum(self.per_status[s] for s in SUPPORTED)
+
+    @property
+    def not_supported(self) -> int:
+        return sum(self.per_status[s] for s in NOT_SUPPORTED)
+
+    @property
+    def unknown(self) -> int:
+        return self.per_status[Reconciliation.UNKNOWN]
+
+    @property
+    def counts(self) -> list[int]:
+        """Per status, in the order of `COUNTED` (for a table's columns)."""
+        return [self.per_status[s] for s in COUNTED]
+
+    @property
+    def share_supported(self) -> float | None:
+        """Supported installations among those whose product is known, or None if none is."""
+        known = self.total - self.unknown
+        return self.supported / known if known else None
+
+
+@dataclass
+class TrendPoint:
+    snapshot: Snapshot
+    figures: dict[str, int]
+
+    @property
+    def not_supported(self) -> int:
+        return sum(self.figures.get(s, 0) for s in NOT_SUPPORTED)
+
+    @property
+    def total(self) -> int:
+        return sum(self.figures.get(s, 0) for s in COUNTED)
+
+
+@dataclass
+class Report:
+    """The reconciliation of a municipality's current snapshots: totals, per department, per
+    product, and the trend of each source's snapshots."""
+
+    snapshots: list[Snapshot]
+    totals: Row
+    departments: list[Row]
+    products: list[Row]
+    other_products: Row
+    trend: list[TrendPoint]
+    devices: int
+    devices_with_deviations: int
+    ignored: int
+
+    @property
+    def statuses(self) -> list[tuple[str, str]]:
+        """The counted statuses with their labels, in column order."""
+        return [(s, str(Reconciliation(s).label)) for s in COUNTED]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.snapshots
+
+
+def report(
+    municipality: Municipality,
+    *,
+    source: InventorySource | int | None = None,
+    department: Department | int | None = None,
+    today: datetime.date | None = None,
+) -> Report:
+    """The reconciliation report: a fixed number of queries (seven) whatever the number of
+    installations, titles or departments. `department` narrows every figure to one department's
+    devices (a device's department as its source reported it)."""
+    today = today or timezone.localdate()
+    snapshots = list(
+        Snapshot.objects.filter(
+            source__municipality=municipality,
+            source__archived_at__isnull=True,
+            source__current_snapshot=F("pk"),
+        )
+        .select_related("source", "imported_by")
+        .order_by("source__name")
+    )
+    if source is not None:
+        source_id = _pk(source)
+        snapshots = [s for s in snapshots if s.source_id == source_id]
+    snapshot_ids = [s.pk for s in snapshots]
+    tallies = Tally.objects.filter(snapshot_id__in=snapshot_ids)
+    if department is not None:
+        tallies = tallies.filter(department_id=_pk(department))
+    tallies = tallies.annotate(status=status_case("title__", today))
+
+    totals = Row(label=_("All departments"))
+    ignored = 0
+    departments: dict[int | None, Row] = {}
+    names = dict(Department.objects.filter(municipality=municipality).values_list("pk", "name"))
+    for by_department in (
+        tallies.values("department_id", "status").annotate(n=Sum("installations")).order_by()
+    ):
+        if by_department["status"] == Reconciliation.IGNORED:
+            ignored += by_department["n"]
+            continue
+        key = by_department["department_id"]
+        if key not in departments:
+            departments[key] = Row(
+                label=names.get(key) or _("No department"), key=key if key in names else None
+            )
+        departments[key].per_status[by_department["status"]] += by_department["n"]
+        totals.per_status[by_department["status"]] += by_department["n"]
+
+    deviating = Installation.objects.filter(
+        snapshot_id__in=snapshot_ids,
+        title__in=_titles_with_status(municipality, NOT_SUPPORTED, today),
+    )
+    if department is not None:
+        deviating = deviating.filter(device__department_id=_pk(department))
+    devices_with_deviations = 0
+    for by_device in (
+        deviating.values("device__department_id")
+        .annotate(d=Count("device_id", distinct=True))
+        .order_by()
+    ):
+        key = by_device["device__department_id"]
+        devices_with_deviations += by_device["d"]
+        if key in departments:
+            departments[key].devices_with_deviations = by_device["d"]
+
+    products: dict[int, Row] = {}
+    for by_product in (
+        tallies.exclude(title__product__isnull=True)
+        .exclude(title__ignored=True)
+        .values("title__product_id", "title__product__name", "title__product__phase", "status")
+        .annotate(n=Sum("installations"))
+        .order_by()
+    ):
+        key = by_product["title__product_id"]
+        if key not in products:
+            products[key] = Row(
+                label=by_product["title__product__name"],
+                key=key,
+                phase=by_product["title__product__phase"],
+            )
+        products[key].per_status[by_product["status"]] += by_product["n"]
+    ranked = sorted(products.values(), key=lambda r: (-r.not_supported, -r.total, r.label))
+    other = Row(label=_("Other products"))
+    for product_row in ranked[PRODUCTS_LISTED:]:
+        for status, n in product_row.per_status.items():
+            other.per_status[status] += n
+
+    trend = [
+        TrendPoint(snapshot=s, figures=s.figures)
+        for s in reversed(
+            Snapshot.objects.filter(
+                municipality=municipality,
+                status__in=(SnapshotStatus.COMPLETE, SnapshotStatus.SUPERSEDED),
+                **({"source_id": _pk(source)} if source is not None else {}),
+            )
+            .select_related("source")
+            .order_by("-started_at")[:TREND_SNAPSHOTS]
+        )
+    ]
+    return Report(
+        snapshots=snapshots,
+        totals=totals,
+        departments=sorted(
+            departments.values(), key=lambda r: (r.key is None, -r.not_supported, r.label)
+        ),
+        products=ranked[:PRODUCTS_LISTED],
+        other_products=other,
+        trend=trend,
+        devices=sum(s.device_count for s in snapshots),
+        devices_with_deviations=devices_with_deviations,
+        ignored=ignored,
+    )
+
+
+def _titles_with_status(
+    municipality: Municipality, statuses: Iterable[str], today: datetime.date
+) -> QuerySet[Any]:
+    """The ids of the municipality's titles in `statuses`, as a subquery."""
+    return (
+        SoftwareTitle.objects.filter(municipality=municipality)
+        .annotate(status=status_case("", today))
+        .filter(status__in=list(statuses))
+        .values("pk")
+    )
+
+
+__all__ = [
+    "PRODUCTS_LISTED",
+    "Report",
+    "Row",
+    "TrendPoint",
+    "current_installations",
+    "current_snapshot_ids",
+    "current_tallies",
+    "report",
+    "snapshot_figures",
+    "status_case",
+    "status_of",
+    "tally_write",
+]
