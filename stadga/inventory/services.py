@@ -7,21 +7,31 @@ file. Installations are written in batches of `BATCH_SIZE`, with `COPY` on Postg
 `bulk_create` elsewhere, outside any long transaction: nobody reads a snapshot that is still
 loading, because readers go through the source's `current_snapshot`. A failed import deletes its
 own rows and leaves the current snapshot as it was.
+
+The command line runs `inventory_import` in one go. The web upload runs it in two halves:
+`inventory_upload_start` stores the file with a new loading snapshot in the request, and the
+background task `tasks.inventory_upload_import` loads it (`inventory_upload_load`), writing its
+progress on the snapshot for the snapshot's page to show.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Callable, Iterable
-from typing import Any, BinaryIO, Literal
+from typing import IO, Any, BinaryIO, Literal, cast
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from stadga.core.services import governed_write, object_create
+from stadga.organisation.access import Access
 from stadga.organisation.models import Department, Municipality
 
 from .choices import InventoryFormat, SnapshotStatus
@@ -39,6 +49,8 @@ from .models import (
 )
 from .parsers import FileFormatError, RawInstallation, RowError, parse
 from .reconciliation import snapshot_figures, tally_write
+
+logger = logging.getLogger(__name__)
 
 # Rows written per batch: one COPY (or a few INSERTs) and at most one query each for new titles
 # and new devices. Progress is reported after each batch.
@@ -120,31 +132,79 @@ def inventory_import(
     progress: Callable[[int], None] | None = None,
 ) -> Snapshot:
     """Import the inventory in `stream` as the new current snapshot of the municipality's source
-    `source_name` and return it.
-
-    Broken rows: with `on_error="refuse"` the loader stops writing at the first one, reads on to
-    report up to `ERROR_CAP` of them, and fails; with `"skip"` they are counted and the first
-    `ERROR_CAP` kept, with their line numbers, in the snapshot's `error`. Any failure (a broken
-    file, refused rows, a database error) marks the snapshot failed, deletes its rows, leaves the
-    previous snapshot current and raises `InventoryImportError`.
+    `source_name` and return it: `inventory_snapshot_start`, then `inventory_snapshot_load`
+    (the command line; the web upload runs the two apart, the second in a background task).
     """
-    if on_error not in ("refuse", "skip"):
-        raise ValueError(f"on_error must be 'refuse' or 'skip', not {on_error!r}")
-    source = inventory_source_get_or_create(
-        municipality=municipality, name=source_name, fmt=fmt, actor=actor
+    _check_on_error(on_error)
+    snapshot = inventory_snapshot_start(
+        municipality=municipality,
+        source_name=source_name,
+        fmt=fmt,
+        file_name=file_name,
+        actor=actor,
     )
+    return inventory_snapshot_load(
+        snapshot=snapshot, stream=stream, actor=actor, on_error=on_error, progress=progress
+    )
+
+
+def inventory_snapshot_start(
+    *,
+    municipality: Municipality,
+    source_name: str,
+    fmt: str,
+    file_name: str,
+    actor: Any,
+    upload: File | None = None,
+    bytes_total: int | None = None,
+) -> Snapshot:
+    """A new snapshot of the municipality's source `source_name` (created for format `fmt` if
+    new), in status loading and with no rows yet; `inventory_snapshot_load` fills it. `upload`,
+    if given, is stored with the snapshot (the web upload's file, read later by the task) and
+    gives `bytes_total`. The source and the snapshot are written together or not at all."""
     with governed_write(actor):
-        snapshot = Snapshot.objects.create(
+        source = inventory_source_get_or_create(
+            municipality=municipality, name=source_name, fmt=fmt, actor=actor
+        )
+        if upload is not None and bytes_total is None:
+            bytes_total = upload.size
+        return Snapshot.objects.create(
             municipality=municipality,
             source=source,
             status=SnapshotStatus.LOADING,
             started_at=timezone.now(),
             file_name=file_name[:_FILE_NAME_LENGTH],
             imported_by=_user_or_none(actor),
+            bytes_total=bytes_total,
+            upload=upload,
         )
+
+
+def inventory_snapshot_load(
+    *,
+    snapshot: Snapshot,
+    stream: BinaryIO,
+    actor: Any,
+    on_error: OnError = "refuse",
+    progress: Callable[[int], None] | None = None,
+) -> Snapshot:
+    """Load the inventory in `stream` into `snapshot` (loading, from `inventory_snapshot_start`)
+    and make it its source's current snapshot; returns it.
+
+    Broken rows: with `on_error="refuse"` the loader stops writing at the first one, reads on to
+    report up to `ERROR_CAP` of them, and fails; with `"skip"` they are counted and the first
+    `ERROR_CAP` kept, with their line numbers, in the snapshot's `error`. Any failure (a broken
+    file, refused rows, a database error, an exception from `progress`) marks the snapshot
+    failed, deletes its rows, leaves the previous snapshot current and raises
+    `InventoryImportError`. `progress` is called with the rows read so far after each batch.
+    """
+    _check_on_error(on_error)
+    if snapshot.status != SnapshotStatus.LOADING:
+        raise ValueError(f"snapshot {snapshot.pk} is {snapshot.status}, not loading")
+    source = snapshot.source
     loader = _Loader(snapshot, on_error=on_error, progress=progress)
     try:
-        loader.run(parse(stream, fmt))
+        loader.run(parse(stream, source.format))
         _switch(source, snapshot, loader, actor)
     except FileFormatError as error:
         message = _("The file cannot be imported: %(reason)s") % {"reason": error}
@@ -167,6 +227,149 @@ def inventory_import(
         _discard(snapshot, loader, _("The import was interrupted."), actor)
         raise
     return snapshot
+
+
+def _check_on_error(on_error: str) -> None:
+    if on_error not in ("refuse", "skip"):
+        raise ValueError(f"on_error must be 'refuse' or 'skip', not {on_error!r}")
+
+
+# --- the web upload: started in the request, loaded by a background task ----------------------
+
+
+def _check_may_import(municipality: Municipality, actor: Any) -> None:
+    """The system itself (actor None) may; a user must keep the register (P3.2: the IT
+    department imports the inventory)."""
+    if actor is None:
+        return
+    if not Access.for_user(actor).keeps_register(municipality.pk):
+        raise PermissionDenied(_("Only the IT department imports inventories."))
+
+
+def inventory_upload_start(
+    *,
+    municipality: Municipality,
+    source_name: str,
+    fmt: str,
+    upload: File,
+    actor: Any,
+) -> Snapshot:
+    """The web upload, first half: `upload` is stored with a new loading snapshot of the source
+    (MEDIA storage; never served) for `tasks.inventory_upload_import` to load. Raises
+    `InventoryImportError` for an unknown format or a source that takes another one."""
+    _check_may_import(municipality, actor)
+    return inventory_snapshot_start(
+        municipality=municipality,
+        source_name=source_name,
+        fmt=fmt,
+        file_name=upload.name or "",
+        actor=actor,
+        upload=upload,
+    )
+
+
+def inventory_upload_load(*, snapshot: Snapshot, on_error: OnError = "refuse") -> Snapshot:
+    """The web upload, second half (run by the background task): load the snapshot's stored file
+    into it, writing its progress on the snapshot after each batch, as the user who uploaded it.
+
+    On success the stored file is deleted: the snapshot's devices and installations are the data
+    now, and an inventory (who uses which computer) is not kept twice. On failure the snapshot
+    is failed and says why (`inventory_snapshot_load`), and the file is kept for the IT
+    department to look into; `InventoryImportError` is raised."""
+    actor = snapshot.imported_by
+    storage, name = snapshot.upload.storage, snapshot.upload.name
+    try:
+        if not name:
+            raise FileNotFoundError(_("the snapshot has no uploaded file"))
+        stream = storage.open(name, "rb")
+    except OSError as error:
+        message = _("The uploaded file cannot be read: %(reason)s") % {"reason": error}
+        inventory_snapshot_fail(snapshot=snapshot, error=message, actor=actor)
+        raise InventoryImportError(message, snapshot=snapshot) from error
+    with stream:
+        inventory_snapshot_load(
+            snapshot=snapshot,
+            stream=cast(BinaryIO, stream),
+            actor=actor,
+            on_error=on_error,
+            progress=_UploadProgress(snapshot, stream),
+        )
+    with governed_write(actor):
+        snapshot.upload = ""  # type: ignore[assignment]
+        snapshot.save(update_fields=["upload", "updated_at"])
+    try:
+        storage.delete(name)
+    except OSError:
+        logger.exception("The uploaded inventory %s could not be deleted.", name)
+    return snapshot
+
+
+class _UploadProgress:
+    """After each batch: the rows read and the position in the file, written on the snapshot in
+    one UPDATE for its page to show. Not a governed write: progress is no change anyone needs in
+    the log. It also keeps `updated_at` as the snapshot's last sign of life (`snapshot_stalled`)
+    and stops the load if the snapshot was marked failed meanwhile."""
+
+    def __init__(self, snapshot: Snapshot, stream: IO[bytes]) -> None:
+        self.snapshot = snapshot
+        self.stream = stream
+
+    def __call__(self, rows: int) -> None:
+        position = self.stream.tell()
+        updated = Snapshot.objects.filter(
+            pk=self.snapshot.pk, status=SnapshotStatus.LOADING
+        ).update(rows_read=rows, bytes_read=position, updated_at=timezone.now())
+        if not updated:
+            raise InventoryImportError(_("the import was marked failed while it was loading."))
+        # The loader saves the whole snapshot when it finishes: it must not undo this.
+        self.snapshot.rows_read = rows
+        self.snapshot.bytes_read = position
+
+
+def stalled_after() -> datetime.timedelta:
+    """How long a loading snapshot may go without progress before it counts as stalled (its
+    worker died): `STADGA_INVENTORY_STALLED_HOURS`, 6 hours by default. A batch of rows takes
+    seconds, so this is generous."""
+    return datetime.timedelta(hours=getattr(settings, "STADGA_INVENTORY_STALLED_HOURS", 6))
+
+
+def snapshot_stalled(snapshot: Snapshot, *, now: datetime.datetime | None = None) -> bool:
+    """A snapshot still loading with no sign of life (progress) for `stalled_after()`."""
+    if snapshot.status != SnapshotStatus.LOADING:
+        return False
+    return snapshot.updated_at < (now or timezone.now()) - stalled_after()
+
+
+def inventory_snapshot_fail(*, snapshot: Snapshot, error: str, actor: Any) -> Snapshot:
+    """Mark a loading snapshot failed with `error` and delete the rows it had written; the
+    source's current snapshot stays as it was. A snapshot no longer loading is left alone."""
+    with governed_write(actor):
+        locked = Snapshot.objects.select_for_update().get(pk=snapshot.pk)
+        if locked.status != SnapshotStatus.LOADING:
+            snapshot.refresh_from_db()
+            return snapshot
+        _delete_rows(snapshot.pk)
+        locked.status = SnapshotStatus.FAILED
+        locked.finished_at = timezone.now()
+        locked.rows_imported = 0
+        locked.error = error
+        locked.save()
+    snapshot.refresh_from_db()
+    return snapshot
+
+
+def inventory_snapshot_fail_stalled(*, snapshot: Snapshot, actor: Any) -> Snapshot:
+    """The IT department gives up on a stalled import (`snapshot_stalled`): it is marked failed,
+    its partial rows deleted, its uploaded file kept. A snapshot that is not stalled (still
+    making progress, or finished meanwhile) is refused with `ValidationError`."""
+    _check_may_import(snapshot.municipality, actor)
+    if not snapshot_stalled(snapshot):
+        raise ValidationError(_("The import is not stalled."))
+    return inventory_snapshot_fail(
+        snapshot=snapshot,
+        error=_("The import stopped without finishing and was marked failed."),
+        actor=actor,
+    )
 
 
 class _Loader:
