@@ -92,7 +92,8 @@ class Snapshot(MunicipalityScopedModel, TimestampedModel):
     rows_read = models.PositiveBigIntegerField(_("rows read"), default=0)
     bytes_read = models.PositiveBigIntegerField(_("bytes read"), default=0)
     bytes_total = models.PositiveBigIntegerField(_("file size"), null=True, blank=True)
-    # The file uploaded on the web, kept while the snapshot is loading or current.
+    # The file uploaded on the web: kept while the snapshot loads and after a failure (to look
+    # into and upload again), deleted once its rows are in.
     upload = models.FileField(_("uploaded file"), upload_to="inventory/%Y/", blank=True)
     # Installations per reconciliation status when the snapshot completed: the trend. Keys are
     # `Reconciliation` values; "devices" and "titles" as well.

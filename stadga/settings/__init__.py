@@ -148,6 +148,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 STADGA_IMPORT_MAX_BYTES = env.int("STADGA_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 STADGA_IMPORT_MAX_ROWS = env.int("STADGA_IMPORT_MAX_ROWS", default=20_000)
+# An inventory upload is streamed to disk and loaded by the worker: no size limit of its own. An
+# import that shows no progress for this many hours (its worker died) may be marked failed.
+STADGA_INVENTORY_STALLED_HOURS = env.int("STADGA_INVENTORY_STALLED_HOURS", default=6)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
