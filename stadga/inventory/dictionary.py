@@ -109,10 +109,41 @@ def compile_rules(rules: Iterable[NormalisationRule]) -> Dictionary:
     """Compile `rules` (saved or not) once, in order of position. Map rules should come with
     their product loaded (`select_related("product")`) so matching never queries. A rule with an
     invalid regular expression raises `re.error`; `full_clean()` reports it before a save."""
-    ordered = sorted(rules, key=lambda rule: rule.position)
+    return compile_ordered(sorted(rules, key=lambda rule: rule.position))
+
+
+def compile_ordered(rules: Iterable[NormalisationRule]) -> Dictionary:
+    """As `compile_rules`, for rules already in the order they are to be tried (a draft placed
+    among them by `place_rule`, whose position may equal another's)."""
     return Dictionary(
-        [(_FIELD_INDEX[RuleField(rule.field)], _matcher(rule), _outcome(rule)) for rule in ordered]
+        [(_FIELD_INDEX[RuleField(rule.field)], _matcher(rule), _outcome(rule)) for rule in rules]
     )
+
+
+def place_rule(
+    rules: Iterable[NormalisationRule], draft: NormalisationRule
+) -> list[NormalisationRule]:
+    """The order `rules` (those in force) would take with `draft` saved at `draft.position`:
+    the rule it edits (same primary key) taken out and the draft put before the rule holding
+    that position, or after it when the draft is an existing rule moving down. A position no
+    rule holds puts the draft between its neighbours by number. The dictionary's pages and
+    `services_rules.normalisation_rule_save` place a rule the same way."""
+    ordered = sorted(rules, key=lambda rule: rule.position)
+    old = next(
+        (rule.position for rule in ordered if draft.pk is not None and rule.pk == draft.pk), None
+    )
+    moving_down = old is not None and draft.position > old
+    others = [rule for rule in ordered if draft.pk is None or rule.pk != draft.pk]
+    index = next(
+        (
+            i
+            for i, rule in enumerate(others)
+            if rule.position > draft.position
+            or (rule.position == draft.position and not moving_down)
+        ),
+        len(others),
+    )
+    return [*others[:index], draft, *others[index:]]
 
 
 def active_rules(municipality: Municipality | int) -> QuerySet[NormalisationRule]:
@@ -133,6 +164,108 @@ def try_rules(
     return [
         (title, dictionary.match(title.name, title.publisher, title.version)) for title in titles
     ]
+
+
+# --- trying a draft rule -------------------------------------------------------------------------
+
+# A draft that is not saved yet has no id; its results are told apart from "no rule" by this one.
+DRAFT_ID = -1
+
+
+@dataclass(frozen=True)
+class TitleChange:
+    """A title whose stored result a draft would change: what is stored, what would be."""
+
+    title_id: int
+    name: str
+    publisher: str
+    version: str
+    before: Result
+    after: Match | None
+
+
+@dataclass(frozen=True)
+class TitleMatch:
+    """A title the draft's pattern matches, and the rule that would decide it (an earlier rule
+    may come first)."""
+
+    title_id: int
+    name: str
+    publisher: str
+    version: str
+    decided_by: Match | None
+    decided_by_draft: bool
+
+
+@dataclass(frozen=True)
+class Trial:
+    """What a draft rule would do to the municipality's titles if it were saved."""
+
+    changes: list[TitleChange]
+    changed: int
+    matches: list[TitleMatch]
+    matched: int
+    titles: int
+
+
+def _result(match: Match | None, draft: NormalisationRule) -> Result:
+    if match is None:
+        return NO_RESULT
+    result = match.result()
+    if match.rule is draft and draft.pk is None:
+        return (DRAFT_ID, *result[1:])  # type: ignore[return-value]
+    return result
+
+
+def dictionary_try(
+    *,
+    municipality: Municipality,
+    draft: NormalisationRule,
+    changes_limit: int = 100,
+    matches_limit: int = 25,
+) -> Trial:
+    """What saving `draft` (a new rule, or an edited copy of a saved one with its primary key)
+    would do, writing nothing: the titles whose stored result would change, with before and
+    after (the first `changes_limit` by name, and how many in all), and the titles the draft's
+    own pattern matches (the first `matches_limit`, and how many). The draft is placed among
+    the rules in force as `place_rule` says, as saving it would place it.
+
+    The titles are read once, as plain values in chunks (a municipality has some tens of
+    thousands), never as model instances."""
+    rules = active_rules(municipality).select_related("product_version")
+    placed = compile_ordered(place_rule(rules, draft))
+    alone = compile_ordered([draft])
+    rows = (
+        SoftwareTitle.objects.filter(municipality=municipality)
+        .order_by("name", "publisher", "version", "pk")
+        .values_list("pk", "name", "publisher", "version", *_RESULT_FIELDS)
+    )
+    changes: list[TitleChange] = []
+    matches: list[TitleMatch] = []
+    changed = matched = count = 0
+    for pk, name, publisher, version, *stored in rows.iterator(chunk_size=BATCH_SIZE):
+        count += 1
+        after = placed.match(name, publisher, version)
+        if _result(after, draft) != tuple(stored):
+            changed += 1
+            if len(changes) < changes_limit:
+                changes.append(
+                    TitleChange(pk, name, publisher, version, tuple(stored), after)  # type: ignore[arg-type]
+                )
+        if alone.match(name, publisher, version) is not None:
+            matched += 1
+            if len(matches) < matches_limit:
+                matches.append(
+                    TitleMatch(
+                        pk,
+                        name,
+                        publisher,
+                        version,
+                        after,
+                        after is not None and after.rule is draft,
+                    )
+                )
+    return Trial(changes, changed, matches, matched, count)
 
 
 def _stored(title: SoftwareTitle) -> Result:
@@ -206,10 +339,17 @@ def _apply_batch(dictionary: Dictionary, batch: list[SoftwareTitle]) -> int:
 
 __all__ = [
     "BATCH_SIZE",
+    "DRAFT_ID",
     "Dictionary",
     "Match",
+    "TitleChange",
+    "TitleMatch",
+    "Trial",
     "active_rules",
+    "compile_ordered",
     "compile_rules",
     "dictionary_apply",
+    "dictionary_try",
+    "place_rule",
     "try_rules",
 ]
