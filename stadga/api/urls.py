@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from stadga.catalogue.api import views as catalogue
 from stadga.catalogue.api import views_requests as catalogue_requests
+from stadga.inventory.api import views as inventory
 from stadga.organisation.api import views as organisation
 from stadga.policy.api import views as policy
 from stadga.security.api import views as security
@@ -61,6 +62,13 @@ router.register("phase-decisions", catalogue.PhaseDecisionViewSet, basename="pha
 router.register(
     "product-requests", catalogue_requests.ProductRequestViewSet, basename="productrequest"
 )
+router.register("inventory-sources", inventory.InventorySourceViewSet, basename="inventorysource")
+router.register("inventory-snapshots", inventory.SnapshotViewSet, basename="inventorysnapshot")
+router.register("software-titles", inventory.SoftwareTitleViewSet, basename="softwaretitle")
+router.register(
+    "normalisation-rules", inventory.NormalisationRuleViewSet, basename="normalisationrule"
+)
+router.register("installations", inventory.InstallationViewSet, basename="installation")
 
 urlpatterns = [
     path("v1/auth/token/", views.ObtainTokenView.as_view(), name="token"),

@@ -9,6 +9,7 @@ changed while trying the demo survives a reload.
 from __future__ import annotations
 
 import datetime
+import io
 from collections import Counter
 from typing import Any, Protocol
 
@@ -50,6 +51,11 @@ from stadga.catalogue.services_requests import (
     step_decide,
 )
 from stadga.core.services import object_archive
+from stadga.inventory.choices import InventoryFormat
+from stadga.inventory.dictionary import dictionary_apply
+from stadga.inventory.models import InventorySource, NormalisationRule
+from stadga.inventory.services import inventory_import
+from stadga.inventory.services_rules import normalisation_rule_create
 from stadga.organisation import services as org
 from stadga.organisation.access import Access
 from stadga.organisation.models import (
@@ -85,6 +91,7 @@ from stadga.systems.models import System
 
 from . import DEMO_PASSWORD, OPERATOR_USERNAME, data
 from . import data_catalogue as catalogue
+from . import data_inventory as inventory
 
 # The demo is loaded by the system itself, not by a person (the change log shows no user).
 ACTOR = None
@@ -147,6 +154,7 @@ class _Loader:
         self.load_policy(m)
         self.load_security(m)
         self.load_catalogue(m)
+        self.load_inventory(m)
         return m
 
     def municipality(self) -> Municipality:
@@ -863,3 +871,61 @@ class _Loader:
                     reason=item.department_head_reason,
                     actor=head,
                 )
+
+    # --- The installed-software inventory (P5.4, P5.5) -------------------------------------------
+
+    def load_inventory(self, m: Municipality) -> None:
+        """The software dictionary of `data_inventory`, then its GLPI export of the computers,
+        imported as any export is (the import classifies the titles with the dictionary and
+        writes the report's tallies).
+
+        The dictionary is loaded only while the municipality has no rules, and the export only
+        while it has no source of that name: a dictionary someone has edited, or a newer import,
+        is left as it is."""
+        if not NormalisationRule.objects.filter(municipality=m).exists():
+            self.load_normalisation_rules(m)
+        if not InventorySource.objects.filter(municipality=m, name=inventory.SOURCE_NAME).exists():
+            snapshot = inventory_import(
+                municipality=m,
+                source_name=inventory.SOURCE_NAME,
+                fmt=InventoryFormat.CSV,
+                stream=io.BytesIO(inventory.inventory_csv(timezone.localdate())),
+                file_name=inventory.FILE_NAME,
+                actor=ACTOR,
+            )
+            self.created["inventory snapshots"] += 1
+            self.created["installations"] += snapshot.rows_imported
+
+    def load_normalisation_rules(self, m: Municipality) -> None:
+        """Every rule of the demo's dictionary, in order, then one replay over the titles there
+        are (none on a first load: the import classifies its own)."""
+        products = {p.name: p for p in Product.objects.filter(municipality=m)}
+        versions = {
+            (v.product_id, v.version): v for v in ProductVersion.objects.filter(municipality=m)
+        }
+        for number, item in enumerate(inventory.RULES, start=1):
+            product = products.get(item.product) if item.product else None
+            if item.product and product is None:
+                continue  # a product renamed since: the rule would map to nothing
+            normalisation_rule_create(
+                municipality=m,
+                data={
+                    "position": number * inventory.POSITION_STEP,
+                    "field": item.field,
+                    "match": item.match,
+                    "pattern": item.pattern,
+                    "action": item.action,
+                    "product": product,
+                    "product_version": (
+                        versions.get((product.pk, item.version))
+                        if product is not None and item.version
+                        else None
+                    ),
+                    "new_name": item.new_name,
+                    "notes": item.notes,
+                },
+                actor=ACTOR,
+                replay=False,
+            )
+            self.created["normalisation rules"] += 1
+        dictionary_apply(municipality=m, actor=ACTOR)
