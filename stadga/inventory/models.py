@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from stadga.core.models import (
@@ -62,6 +63,9 @@ class InventorySource(GovernedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("inventory:source_detail", args=[self.municipality.slug, self.pk])
 
 
 class Snapshot(MunicipalityScopedModel, TimestampedModel):
@@ -116,6 +120,9 @@ class Snapshot(MunicipalityScopedModel, TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.source.name} {self.started_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inventory:snapshot_detail", args=[self.municipality.slug, self.pk])
 
 
 class NormalisationRule(GovernedModel):
@@ -178,6 +185,11 @@ class NormalisationRule(GovernedModel):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.get_field_display()}: {self.pattern}"
+
+    def get_absolute_url(self) -> str:
+        """Its row in the dictionary (rules have no page of their own)."""
+        url = reverse("inventory:rule_list", args=[self.municipality.slug])
+        return f"{url}{'?archived=1' if self.archived_at else ''}#rule-{self.pk}"
 
     def compiled(self) -> re.Pattern[str] | None:
         """The pattern as a compiled regular expression (None for exact text); raises
