@@ -20,6 +20,8 @@ device that both report is counted in each.
 from __future__ import annotations
 
 import datetime
+import functools
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +47,12 @@ from stadga.organisation.models import Department, Municipality
 from .choices import COUNTED, NOT_SUPPORTED, SUPPORTED, Reconciliation, SnapshotStatus
 from .models import Installation, InventorySource, Snapshot, SoftwareTitle, Tally
 
+# Phases of a product never approved: not assessed, under evaluation, rejected.
+NEVER_APPROVED_PHASES = tuple(
+    p
+    for p in Phase.values
+    if p not in (Phase.APPROVED, Phase.APPROVED_WITH_CONSTRAINTS, Phase.PHASE_OUT, Phase.RETIRED)
+)
 # Products listed on the report, most installations first; the rest are summed in one row.
 PRODUCTS_LISTED = 25
 # Snapshots shown in the trend, newest last.
@@ -88,6 +96,34 @@ def status_case(prefix: str = "", today: datetime.date | None = None) -> Case:
         default=Value(Reconciliation.UNAPPROVED),
         output_field=CharField(),
     )
+
+
+def status_q(statuses: Iterable[str], prefix: str = "", today: datetime.date | None = None) -> Q:
+    """A filter for the titles in `statuses`, the same rule as `status_case` written as plain
+    conditions on the title and its product's phase: the database estimates these well (it
+    takes any CASE to match a percent of the rows), and so reaches a list's first page through
+    an index instead of sorting every deviating installation."""
+    today = today or timezone.localdate()
+    phase = f"{prefix}product__phase"
+    ends = f"{prefix}product__phase_ends_on"
+    kept = Q(**{f"{prefix}ignored": False})
+    phase_out_ended = Q(**{phase: Phase.PHASE_OUT, f"{ends}__lt": today})
+    conditions = {
+        Reconciliation.IGNORED: Q(**{f"{prefix}ignored": True}),
+        Reconciliation.UNKNOWN: kept & Q(**{f"{prefix}product__isnull": True}),
+        Reconciliation.APPROVED: kept & Q(**{phase: Phase.APPROVED}),
+        Reconciliation.APPROVED_WITH_CONSTRAINTS: kept
+        & Q(**{phase: Phase.APPROVED_WITH_CONSTRAINTS}),
+        Reconciliation.PHASE_OUT: kept
+        & Q(**{phase: Phase.PHASE_OUT})
+        & (Q(**{f"{ends}__isnull": True}) | Q(**{f"{ends}__gte": today})),
+        Reconciliation.RETIRED: kept & (Q(**{phase: Phase.RETIRED}) | phase_out_ended),
+        Reconciliation.UNAPPROVED: kept & Q(**{f"{phase}__in": NEVER_APPROVED_PHASES}),
+    }
+    chosen = [conditions[Reconciliation(status)] for status in dict.fromkeys(statuses)]
+    if not chosen:
+        return Q(pk__in=[])  # no status: nothing
+    return functools.reduce(operator.or_, chosen)
 
 
 def status_of(
@@ -145,31 +181,85 @@ def current_tallies(
     return Tally.objects.filter(snapshot_id__in=snapshot_ids)
 
 
+# A department filter's value for the devices whose department is none of the municipality's.
+NO_DEPARTMENT = 0
+
+
+def _narrowed(
+    queryset: QuerySet[Any], department: Department | int | None, path: str
+) -> QuerySet[Any]:
+    """`queryset` narrowed to one department (`path` leads to it), or to none with
+    `NO_DEPARTMENT`."""
+    if department is None:
+        return queryset
+    if _pk(department) == NO_DEPARTMENT:
+        return queryset.filter(**{f"{path}__isnull": True})
+    return queryset.filter(**{f"{path}_id": _pk(department)})
+
+
 def current_installations(
     municipality: Municipality | int,
     *,
     statuses: Iterable[str] | None = None,
     source: InventorySource | int | None = None,
+    department: Department | int | None = None,
+    product: Any = None,
     today: datetime.date | None = None,
 ) -> QuerySet[Installation]:
-    """The installations of the current snapshots with their `status` annotated (and filtered
-    to `statuses` when given), their device and title (with its product) joined. Order and
-    slice it: the table may hold a million rows."""
+    """The installations of the current snapshots with their `status` annotated (and narrowed
+    to `statuses`, a department — `NO_DEPARTMENT` for none — or a catalogue product when
+    given), their device and title (with its product) joined. Order and slice it: the table
+    may hold a million rows.
+
+    The statuses are matched through the titles (a few thousand), so that the database can
+    reach the installations through their (snapshot, title) index rather than computing the
+    status of every row."""
+    today = today or timezone.localdate()
     snapshot_ids = InventorySource.objects.filter(
         municipality=municipality, archived_at__isnull=True, current_snapshot__isnull=False
     )
     if source is not None:
         snapshot_ids = snapshot_ids.filter(pk=_pk(source))
-    queryset = (
-        Installation.objects.filter(
-            snapshot_id__in=snapshot_ids.values("current_snapshot_id"),
-        )
-        .annotate(status=status_case("title__", today))
-        .select_related("device", "device__department", "title", "title__product")
+    queryset = Installation.objects.filter(
+        snapshot_id__in=snapshot_ids.values("current_snapshot_id"),
     )
     if statuses is not None:
-        queryset = queryset.filter(status__in=list(statuses))
-    return queryset
+        queryset = queryset.filter(title__in=titles_with_status(municipality, statuses, today))
+    if product is not None:
+        queryset = queryset.filter(title__product_id=_pk(product))
+    queryset = _narrowed(queryset, department, "device__department")
+    return queryset.annotate(status=status_case("title__", today)).select_related(
+        "device", "device__department", "title", "title__product"
+    )
+
+
+def installation_total(
+    municipality: Municipality | int,
+    *,
+    statuses: Iterable[str] | None = None,
+    source: InventorySource | int | None = None,
+    department: Department | int | None = None,
+    product: Any = None,
+    today: datetime.date | None = None,
+) -> int:
+    """How many installations `current_installations` with the same arguments holds, read from
+    the tallies rather than counted (the deviations list's total): one query. Ignored titles
+    count only when `statuses` names them."""
+    today = today or timezone.localdate()
+    tallies = Tally.objects.filter(
+        snapshot_id__in=InventorySource.objects.filter(
+            municipality=municipality,
+            archived_at__isnull=True,
+            current_snapshot__isnull=False,
+            **({"pk": _pk(source)} if source is not None else {}),
+        ).values("current_snapshot_id")
+    )
+    if statuses is not None:
+        tallies = tallies.filter(title__in=titles_with_status(municipality, statuses, today))
+    if product is not None:
+        tallies = tallies.filter(title__product_id=_pk(product))
+    tallies = _narrowed(tallies, department, "department")
+    return int(tallies.aggregate(n=Sum("installations"))["n"] or 0)
 
 
 # --- Writing the tallies of a snapshot ----------------------------------------------------------
@@ -263,6 +353,11 @@ class Row:
         return [self.per_status[s] for s in COUNTED]
 
     @property
+    def phase_label(self) -> str:
+        """A product row's phase in words."""
+        return str(Phase(self.phase).label) if self.phase else ""
+
+    @property
     def share_supported(self) -> float | None:
         """Supported installations among those whose product is known, or None if none is."""
         known = self.total - self.unknown
@@ -277,6 +372,10 @@ class TrendPoint:
     @property
     def not_supported(self) -> int:
         return sum(self.figures.get(s, 0) for s in NOT_SUPPORTED)
+
+    @property
+    def unknown(self) -> int:
+        return int(self.figures.get(Reconciliation.UNKNOWN, 0))
 
     @property
     def total(self) -> int:
@@ -304,6 +403,11 @@ class Report:
         return [(s, str(Reconciliation(s).label)) for s in COUNTED]
 
     @property
+    def status_totals(self) -> list[tuple[str, str, int]]:
+        """Each counted status with its label and its installations, in column order."""
+        return [(s, label, self.totals.per_status[s]) for s, label in self.statuses]
+
+    @property
     def is_empty(self) -> bool:
         return not self.snapshots
 
@@ -317,7 +421,8 @@ def report(
 ) -> Report:
     """The reconciliation report: a fixed number of queries (seven) whatever the number of
     installations, titles or departments. `department` narrows every figure to one department's
-    devices (a device's department as its source reported it)."""
+    devices (a device's department as its source reported it), or with `NO_DEPARTMENT` to the
+    devices of none."""
     today = today or timezone.localdate()
     snapshots = list(
         Snapshot.objects.filter(
@@ -332,9 +437,9 @@ def report(
         source_id = _pk(source)
         snapshots = [s for s in snapshots if s.source_id == source_id]
     snapshot_ids = [s.pk for s in snapshots]
-    tallies = Tally.objects.filter(snapshot_id__in=snapshot_ids)
-    if department is not None:
-        tallies = tallies.filter(department_id=_pk(department))
+    tallies = _narrowed(
+        Tally.objects.filter(snapshot_id__in=snapshot_ids), department, "department"
+    )
     tallies = tallies.annotate(status=status_case("title__", today))
 
     totals = Row(label=_("All departments"))
@@ -357,10 +462,9 @@ def report(
 
     deviating = Installation.objects.filter(
         snapshot_id__in=snapshot_ids,
-        title__in=_titles_with_status(municipality, NOT_SUPPORTED, today),
+        title__in=titles_with_status(municipality, NOT_SUPPORTED, today),
     )
-    if department is not None:
-        deviating = deviating.filter(device__department_id=_pk(department))
+    deviating = _narrowed(deviating, department, "device__department")
     devices_with_deviations = 0
     for by_device in (
         deviating.values("device__department_id")
@@ -421,19 +525,19 @@ def report(
     )
 
 
-def _titles_with_status(
-    municipality: Municipality, statuses: Iterable[str], today: datetime.date
+def titles_with_status(
+    municipality: Municipality | int, statuses: Iterable[str], today: datetime.date
 ) -> QuerySet[Any]:
     """The ids of the municipality's titles in `statuses`, as a subquery."""
     return (
         SoftwareTitle.objects.filter(municipality=municipality)
-        .annotate(status=status_case("", today))
-        .filter(status__in=list(statuses))
+        .filter(status_q(statuses, "", today))
         .values("pk")
     )
 
 
 __all__ = [
+    "NO_DEPARTMENT",
     "PRODUCTS_LISTED",
     "Report",
     "Row",
@@ -441,9 +545,12 @@ __all__ = [
     "current_installations",
     "current_snapshot_ids",
     "current_tallies",
+    "installation_total",
     "report",
     "snapshot_figures",
     "status_case",
     "status_of",
+    "status_q",
     "tally_write",
+    "titles_with_status",
 ]

@@ -14,13 +14,21 @@ from django.test.utils import CaptureQueriesContext
 
 from stadga.catalogue.choices import Phase
 from stadga.catalogue.models import Product
-from stadga.inventory.choices import Reconciliation, RuleAction, RuleField, RuleMatch
-from stadga.inventory.models import InventorySource, Tally
+from stadga.inventory.choices import (
+    NOT_SUPPORTED,
+    Reconciliation,
+    RuleAction,
+    RuleField,
+    RuleMatch,
+)
+from stadga.inventory.models import InventorySource, SoftwareTitle, Tally
 from stadga.inventory.reconciliation import (
     current_installations,
     report,
     snapshot_figures,
+    status_case,
     status_of,
+    status_q,
 )
 from stadga.inventory.services import inventory_import
 from stadga.inventory.services_rules import normalisation_rule_create
@@ -268,3 +276,22 @@ def test_the_report_takes_a_fixed_number_of_queries(org) -> None:
         result = report(m, today=TODAY)
     assert result.totals.total == 8 + 600
     assert len(large) == len(small) <= 7
+
+
+@pytest.mark.parametrize("day", [TODAY, TODAY + datetime.timedelta(days=31)])
+def test_the_status_filter_agrees_with_the_status(org, day: datetime.date) -> None:
+    """`status_q` (what lists filter on) selects exactly the titles `status_case` (what they
+    show) gives each status, and any set of statuses is the union of each."""
+    m = org["municipality"]
+    load(m, ROWS)
+    set_phase(org["office"], Phase.EVALUATION)
+    set_phase(org["firefox"], Phase.REJECTED)
+    titles = SoftwareTitle.objects.filter(municipality=m)
+    shown = dict(titles.annotate(status=status_case("", day)).values_list("pk", "status"))
+    assert set(shown.values()) >= {Reconciliation.UNAPPROVED, Reconciliation.IGNORED}
+    for status in Reconciliation.values:
+        chosen = set(titles.filter(status_q([status], "", day)).values_list("pk", flat=True))
+        assert chosen == {pk for pk, s in shown.items() if s == status}, status
+    both = set(titles.filter(status_q(NOT_SUPPORTED, "", day)).values_list("pk", flat=True))
+    assert both == {pk for pk, s in shown.items() if s in NOT_SUPPORTED}
+    assert not titles.filter(status_q([], "", day)).exists()
