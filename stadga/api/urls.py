@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from stadga.catalogue.api import views as catalogue
 from stadga.catalogue.api import views_requests as catalogue_requests
+from stadga.itgroup.api import views as itgroup
 from stadga.organisation.api import views as organisation
 from stadga.policy.api import views as policy
 from stadga.security.api import views as security
@@ -61,6 +62,8 @@ router.register("phase-decisions", catalogue.PhaseDecisionViewSet, basename="pha
 router.register(
     "product-requests", catalogue_requests.ProductRequestViewSet, basename="productrequest"
 )
+router.register("it-group-members", itgroup.ITGroupMemberViewSet, basename="itgroupmember")
+router.register("it-group-meetings", itgroup.ITGroupMeetingViewSet, basename="itgroupmeeting")
 
 urlpatterns = [
     path("v1/auth/token/", views.ObtainTokenView.as_view(), name="token"),

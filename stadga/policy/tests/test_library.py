@@ -71,6 +71,7 @@ SHIPPED_RULES = {
     "catalogue.requests_assessed": ["P5.1", "P5.2", "P5.3", "P5.7"],
     "catalogue.in_house_exception": ["P5.6"],
     "catalogue.coordination_before_decision": ["P8.2"],
+    "itgroup.every_department_represented": ["P3.12"],
 }
 
 
