@@ -18,5 +18,6 @@ urlpatterns = [
     path("k/<slug:municipality>/security/", include("stadga.security.urls")),
     path("k/<slug:municipality>/catalogue/", include("stadga.catalogue.urls")),
     path("k/<slug:municipality>/inventory/", include("stadga.inventory.urls")),
+    path("k/<slug:municipality>/it-group/", include("stadga.itgroup.urls")),
     path("k/<slug:municipality>/systems/", include("stadga.systems.urls")),
 ]

@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from stadga.catalogue.api import views as catalogue
 from stadga.catalogue.api import views_requests as catalogue_requests
 from stadga.inventory.api import views as inventory
+from stadga.itgroup.api import views as itgroup
 from stadga.organisation.api import views as organisation
 from stadga.policy.api import views as policy
 from stadga.security.api import views as security
@@ -69,6 +70,8 @@ router.register(
     "normalisation-rules", inventory.NormalisationRuleViewSet, basename="normalisationrule"
 )
 router.register("installations", inventory.InstallationViewSet, basename="installation")
+router.register("it-group-members", itgroup.ITGroupMemberViewSet, basename="itgroupmember")
+router.register("it-group-meetings", itgroup.ITGroupMeetingViewSet, basename="itgroupmeeting")
 
 urlpatterns = [
     path("v1/auth/token/", views.ObtainTokenView.as_view(), name="token"),

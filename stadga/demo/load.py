@@ -155,6 +155,7 @@ class _Loader:
         self.load_security(m)
         self.load_catalogue(m)
         self.load_inventory(m)
+        self.load_itgroup(m)
         return m
 
     def municipality(self) -> Municipality:
@@ -929,3 +930,15 @@ class _Loader:
             )
             self.created["normalisation rules"] += 1
         dictionary_apply(municipality=m, actor=ACTOR)
+
+    def load_itgroup(self, m: Municipality) -> None:  # P3.12
+        """The IT group, its members and meetings (`data_itgroup`), filed by the coordinator."""
+        from . import data_itgroup
+
+        created = data_itgroup.load_itgroup(
+            municipality=m,
+            people=self.people,
+            departments=self.departments,
+            coordinator=self.demo_login(m, "it.samordnare"),
+        )
+        self.created.update(created)

@@ -72,6 +72,7 @@ SHIPPED_RULES = {
     "catalogue.in_house_exception": ["P5.6"],
     "catalogue.coordination_before_decision": ["P8.2"],
     "inventory.installed_software_approved": ["P5.4", "P5.5"],
+    "itgroup.every_department_represented": ["P3.12"],
 }
 
 
