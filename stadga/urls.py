@@ -19,4 +19,5 @@ urlpatterns = [
     path("k/<slug:municipality>/catalogue/", include("stadga.catalogue.urls")),
     path("k/<slug:municipality>/inventory/", include("stadga.inventory.urls")),
     path("k/<slug:municipality>/systems/", include("stadga.systems.urls")),
+    path("k/<slug:municipality>/plans/", include("stadga.plans.urls")),
 ]

@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from stadga.catalogue.api import views as catalogue
 from stadga.catalogue.api import views_requests as catalogue_requests
 from stadga.organisation.api import views as organisation
+from stadga.plans.api import views as plans
 from stadga.policy.api import views as policy
 from stadga.security.api import views as security
 from stadga.systems.api import views as systems
@@ -61,6 +62,10 @@ router.register("phase-decisions", catalogue.PhaseDecisionViewSet, basename="pha
 router.register(
     "product-requests", catalogue_requests.ProductRequestViewSet, basename="productrequest"
 )
+router.register("goals", plans.GoalViewSet, basename="goal")
+router.register("cost-categories", plans.CostCategoryViewSet, basename="costcategory")
+router.register("it-plans", plans.ITPlanViewSet, basename="itplan")
+router.register("plan-items", plans.PlanItemViewSet, basename="planitem")
 
 urlpatterns = [
     path("v1/auth/token/", views.ObtainTokenView.as_view(), name="token"),

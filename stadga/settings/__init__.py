@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "stadga.security",
     "stadga.catalogue",
     "stadga.inventory",
+    "stadga.plans",
     "stadga.notifications",
     "stadga.api",
     "django_tasks",

@@ -71,6 +71,13 @@ SHIPPED_RULES = {
     "catalogue.requests_assessed": ["P5.1", "P5.2", "P5.3", "P5.7"],
     "catalogue.in_house_exception": ["P5.6"],
     "catalogue.coordination_before_decision": ["P8.2"],
+    "plans.items_state_benefit": ["P1.2"],
+    "plans.goal_p2_1_served": ["P2.1"],
+    "plans.goal_p2_2_served": ["P2.2"],
+    "plans.goal_p2_3_served": ["P2.3"],
+    "plans.goal_p2_4_served": ["P2.4"],
+    "plans.board_plan_adopted": ["P3.4"],
+    "plans.plan_costs_per_year": ["P3.5"],
 }
 
 
