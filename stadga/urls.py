@@ -20,4 +20,5 @@ urlpatterns = [
     path("k/<slug:municipality>/inventory/", include("stadga.inventory.urls")),
     path("k/<slug:municipality>/it-group/", include("stadga.itgroup.urls")),
     path("k/<slug:municipality>/systems/", include("stadga.systems.urls")),
+    path("k/<slug:municipality>/plans/", include("stadga.plans.urls")),
 ]

@@ -10,6 +10,7 @@ from stadga.catalogue.api import views_requests as catalogue_requests
 from stadga.inventory.api import views as inventory
 from stadga.itgroup.api import views as itgroup
 from stadga.organisation.api import views as organisation
+from stadga.plans.api import views as plans
 from stadga.policy.api import views as policy
 from stadga.security.api import views as security
 from stadga.systems.api import views as systems
@@ -72,6 +73,10 @@ router.register(
 router.register("installations", inventory.InstallationViewSet, basename="installation")
 router.register("it-group-members", itgroup.ITGroupMemberViewSet, basename="itgroupmember")
 router.register("it-group-meetings", itgroup.ITGroupMeetingViewSet, basename="itgroupmeeting")
+router.register("goals", plans.GoalViewSet, basename="goal")
+router.register("cost-categories", plans.CostCategoryViewSet, basename="costcategory")
+router.register("it-plans", plans.ITPlanViewSet, basename="itplan")
+router.register("plan-items", plans.PlanItemViewSet, basename="planitem")
 
 urlpatterns = [
     path("v1/auth/token/", views.ObtainTokenView.as_view(), name="token"),

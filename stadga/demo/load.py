@@ -156,6 +156,7 @@ class _Loader:
         self.load_catalogue(m)
         self.load_inventory(m)
         self.load_itgroup(m)
+        self.load_plans(m)
         return m
 
     def municipality(self) -> Municipality:
@@ -942,3 +943,14 @@ class _Loader:
             coordinator=self.demo_login(m, "it.samordnare"),
         )
         self.created.update(created)
+
+    # --- The boards' IT plans (P1.2, P2, P3.3–P3.9) -----------------------------------------------
+
+    def load_plans(self, m: Municipality) -> None:
+        """The boards' IT plans of `data_plans`, through the plan services."""
+        from .data_plans import load_plans
+
+        def count(what: str) -> None:
+            self.created[what] += 1
+
+        load_plans(m, count)

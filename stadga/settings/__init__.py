@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "stadga.catalogue",
     "stadga.inventory",
     "stadga.itgroup",
+    "stadga.plans",
     "stadga.notifications",
     "stadga.api",
     "django_tasks",

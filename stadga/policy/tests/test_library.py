@@ -73,6 +73,13 @@ SHIPPED_RULES = {
     "catalogue.coordination_before_decision": ["P8.2"],
     "inventory.installed_software_approved": ["P5.4", "P5.5"],
     "itgroup.every_department_represented": ["P3.12"],
+    "plans.items_state_benefit": ["P1.2"],
+    "plans.goal_p2_1_served": ["P2.1"],
+    "plans.goal_p2_2_served": ["P2.2"],
+    "plans.goal_p2_3_served": ["P2.3"],
+    "plans.goal_p2_4_served": ["P2.4"],
+    "plans.board_plan_adopted": ["P3.4"],
+    "plans.plan_costs_per_year": ["P3.5"],
 }
 
 
