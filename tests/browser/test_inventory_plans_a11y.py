@@ -1,0 +1,135 @@
+"""The installed-software inventory (P5.4, P5.5), the IT plans (P3.4, P3.5) and the IT group
+(P3.12) pass axe-core's WCAG 2.1 A and AA rules in Chromium on the demo municipality, as the IT
+coordinator sees them; the dictionary's "try" works by keyboard without JavaScript."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from stadga.demo import DEMO_PASSWORD
+from stadga.demo.load import load_demo
+from stadga.inventory.models import Device, InventorySource, NormalisationRule
+from stadga.itgroup.models import ITGroupMeeting, ITGroupMember
+from stadga.plans.models import ITPlan, PlanItem
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+@pytest.fixture
+def site(live_server: Any) -> dict[str, Any]:
+    municipality = load_demo()
+    return {"url": live_server.url, "m": municipality}
+
+
+def log_in(page: Any, site: dict[str, Any]) -> None:
+    page.goto(site["url"] + "/accounts/login/")
+    page.fill("#id_username", "it.samordnare")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"**/k/{site['m'].slug}/")
+
+
+def assert_accessible(page: Any, url: str) -> None:
+    response = page.goto(url)
+    assert response.status < 400, url
+    results = Axe().run(page, options=WCAG_21_AA)
+    violations = results.response["violations"]
+    assert not violations, f"{url}:\n{results.generate_report()}"
+
+
+def test_inventory_pages_have_no_axe_violations(browser: Any, site: dict[str, Any]) -> None:
+    m = site["m"]
+    source = InventorySource.objects.get(municipality=m)
+    device = Device.objects.filter(snapshot_id=source.current_snapshot_id).first()
+    rule = NormalisationRule.objects.filter(municipality=m).first()
+    page = browser.new_page()
+    log_in(page, site)
+    base = f"{site['url']}/k/{m.slug}/inventory"
+    for path in [
+        "/",
+        "/deviations/",
+        "/deviations/?status=unknown&q=spotify",
+        "/devices/",
+        f"/devices/{device.pk}/",
+        "/titles/",
+        "/dictionary/",
+        "/dictionary/new/",
+        f"/dictionary/{rule.pk}/edit/",
+        "/dictionary/import/",
+        "/sources/",
+        f"/sources/{source.pk}/",
+        f"/snapshots/{source.current_snapshot_id}/",
+        "/upload/",
+    ]:
+        assert_accessible(page, base + path)
+    # A draft rule tried (nothing saved) and one with an invalid pattern.
+    page.goto(f"{base}/dictionary/new/")
+    page.select_option("#id_field", "name")
+    page.fill("#id_pattern", "spotify")
+    page.select_option("#id_action", "ignore")
+    page.click("main form button[name=try]")
+    assert not Axe().run(page, options=WCAG_21_AA).response["violations"]
+    page.select_option("#id_match", "regex")
+    page.fill("#id_pattern", "(unclosed")
+    page.click("main form button[name=try]")
+    assert page.locator(".error-summary, .errorlist").first.is_visible()
+    assert not Axe().run(page, options=WCAG_21_AA).response["violations"]
+    page.close()
+
+
+def test_trying_a_rule_works_by_keyboard_without_javascript(
+    browser: Any, site: dict[str, Any]
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, site)
+    rules = NormalisationRule.objects.filter(municipality=site["m"]).count()
+    page.goto(f"{site['url']}/k/{site['m'].slug}/inventory/dictionary/new/")
+    page.focus("#id_pattern")
+    page.keyboard.type("Spotify")
+    page.locator("#id_field").select_option("name")
+    page.locator("#id_action").select_option("ignore")
+    page.focus("main form button[name=try]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("#trial").is_visible()
+    assert page.locator("#trial >> text=Spotify").first.is_visible()
+    assert NormalisationRule.objects.filter(municipality=site["m"]).count() == rules
+    context.close()
+
+
+def test_plan_and_it_group_pages_have_no_axe_violations(browser: Any, site: dict[str, Any]) -> None:
+    m = site["m"]
+    plan = ITPlan.objects.filter(municipality=m).order_by("-year").first()
+    item = PlanItem.objects.filter(plan=plan).first()
+    # The demo's plans are adopted: their costs are followed up, not edited.
+    follow_up = f"/items/{item.pk}/follow-up/"
+    member = ITGroupMember.objects.filter(municipality=m).first()
+    meeting = ITGroupMeeting.objects.filter(municipality=m).order_by("starts_at").first()
+    page = browser.new_page()
+    log_in(page, site)
+    plans = f"{site['url']}/k/{m.slug}/plans"
+    group = f"{site['url']}/k/{m.slug}/it-group"
+    for url in [
+        f"{plans}/",
+        f"{plans}/{plan.pk}/",
+        f"{plans}/items/{item.pk}/",
+        f"{plans}{follow_up}",
+        f"{plans}/rollup/",
+        f"{plans}/goals/",
+        f"{plans}/cost-categories/",
+        f"{plans}/settings/",
+        f"{group}/",
+        f"{group}/members/",
+        f"{group}/members/{member.pk}/",
+        f"{group}/meetings/",
+        f"{group}/meetings/{meeting.pk}/",
+        f"{group}/settings/",
+    ]:
+        assert_accessible(page, url)
+    page.close()
