@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from stadga.core.models import (
     GovernedModel,
     MunicipalityScopedModel,
+    MunicipalitySettings,
     TimestampedModel,
     other_municipality_errors,
 )
@@ -52,7 +53,7 @@ def sek(verbose_name: Any, **options: Any) -> models.DecimalField:
     )
 
 
-class CatalogueSettings(MunicipalityScopedModel, TimestampedModel):
+class CatalogueSettings(MunicipalitySettings):
     """How one municipality runs its catalogue: reminder periods and its neighbours (P8.2)."""
 
     request_wait_days = models.PositiveSmallIntegerField(
@@ -76,18 +77,11 @@ class CatalogueSettings(MunicipalityScopedModel, TimestampedModel):
         help_text=_("One per line; their answers are recorded by hand (P8.2)."),
     )
 
-    class Meta:
+    settings_url_name = "catalogue:settings"
+
+    class Meta(MunicipalitySettings.Meta):
         verbose_name = _("catalogue settings")
         verbose_name_plural = _("catalogue settings")
-        constraints = [
-            models.UniqueConstraint(fields=["municipality"], name="catalogue_settings_one"),
-        ]
-
-    def __str__(self) -> str:
-        return str(_("Catalogue settings"))
-
-    def get_absolute_url(self) -> str:
-        return reverse("catalogue:settings", kwargs={"municipality": self.municipality.slug})
 
     @property
     def other_neighbour_names(self) -> list[str]:

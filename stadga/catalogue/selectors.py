@@ -278,5 +278,4 @@ def systems_on_product(*, access: Access, product: Product) -> QuerySet[SystemPr
 def catalogue_settings_for(municipality: Municipality) -> CatalogueSettings:
     """The municipality's catalogue settings: the stored row, or the defaults (unsaved). One
     query."""
-    row = CatalogueSettings.objects.filter(municipality=municipality).first()
-    return row or CatalogueSettings(municipality=municipality)
+    return CatalogueSettings.for_municipality(municipality)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.db import models
 from django.db.models.constraints import BaseConstraint
+from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 
@@ -59,6 +61,33 @@ class MunicipalityScopedModel(models.Model):
     def get_additional_data(self) -> dict[str, Any]:
         """Stored with every change-log entry so an auditor can export one municipality's log."""
         return {"municipality_id": self.municipality_id}
+
+
+class MunicipalitySettings(MunicipalityScopedModel, TimestampedModel):
+    """One app's settings for one municipality: at most one row, and until it is saved the
+    field defaults are the settings. Subclass with the fields, `settings_url_name` (the settings
+    page, which takes the municipality's slug) and `class Meta(MunicipalitySettings.Meta)`."""
+
+    settings_url_name: ClassVar[str]
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(fields=["municipality"], name="%(app_label)s_settings_one"),
+        ]
+
+    def __str__(self) -> str:
+        return str(capfirst(self._meta.verbose_name))
+
+    def get_absolute_url(self) -> str:
+        return reverse(self.settings_url_name, kwargs={"municipality": self.municipality.slug})
+
+    @classmethod
+    def for_municipality(cls, municipality: Any, *, related: Sequence[str] = ()) -> Self:
+        """The municipality's stored row, or the defaults (unsaved). One query; `related` are
+        the relations to read with it."""
+        row = cls._default_manager.filter(municipality=municipality).select_related(*related)
+        return row.first() or cls(municipality=municipality)
 
 
 def other_municipality_errors(obj: models.Model, *fields: str) -> dict[str, Any]:

@@ -23,8 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stadga.core.models import (
     GovernedModel,
-    MunicipalityScopedModel,
-    TimestampedModel,
+    MunicipalitySettings,
     other_municipality_errors,
 )
 
@@ -43,7 +42,7 @@ def current_member_q(today: datetime.date, prefix: str = "") -> Q:
     )
 
 
-class ITGroupSettings(MunicipalityScopedModel, TimestampedModel):
+class ITGroupSettings(MunicipalitySettings):
     """How often the municipality's IT group must at least meet (P3.12: "regularly")."""
 
     meeting_interval_months = models.PositiveSmallIntegerField(
@@ -56,18 +55,11 @@ class ITGroupSettings(MunicipalityScopedModel, TimestampedModel):
         ),
     )
 
-    class Meta:
+    settings_url_name = "itgroup:settings"
+
+    class Meta(MunicipalitySettings.Meta):
         verbose_name = _("IT group settings")
         verbose_name_plural = _("IT group settings")
-        constraints = [
-            models.UniqueConstraint(fields=["municipality"], name="itgroup_settings_one"),
-        ]
-
-    def __str__(self) -> str:
-        return str(_("IT group settings"))
-
-    def get_absolute_url(self) -> str:
-        return reverse("itgroup:settings", kwargs={"municipality": self.municipality.slug})
 
 
 class ITGroupMember(GovernedModel):

@@ -20,7 +20,6 @@ from stadga.organisation.selectors import role_holders
 from .access import reads_group
 from .choices import MeetingStatus
 from .models import (
-    DEFAULT_MEETING_INTERVAL_MONTHS,
     ITGroupMeeting,
     ITGroupMember,
     ITGroupSettings,
@@ -33,10 +32,7 @@ from .models import (
 def settings_for(municipality: Municipality) -> ITGroupSettings:
     """The municipality's IT group settings: the stored row, or the defaults (unsaved). One
     query."""
-    row = ITGroupSettings.objects.filter(municipality=municipality).first()
-    return row or ITGroupSettings(
-        municipality=municipality, meeting_interval_months=DEFAULT_MEETING_INTERVAL_MONTHS
-    )
+    return ITGroupSettings.for_municipality(municipality)
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from stadga.core.models import (
     GovernedModel,
     MunicipalityScopedModel,
+    MunicipalitySettings,
     TimestampedModel,
     other_municipality_errors,
 )
@@ -116,7 +117,7 @@ class CostCategory(GovernedModel):
         )
 
 
-class PlansSettings(MunicipalityScopedModel, TimestampedModel):
+class PlansSettings(MunicipalitySettings):
     """How one municipality runs its IT plans: which departments are the technical department
     and the central office (the default bearers, P3.6–P3.9), and when plans are due (P3.4)."""
 
@@ -162,18 +163,11 @@ class PlansSettings(MunicipalityScopedModel, TimestampedModel):
         _("remind this many days before a date"), default=30
     )
 
-    class Meta:
+    settings_url_name = "plans:settings"
+
+    class Meta(MunicipalitySettings.Meta):
         verbose_name = _("IT plan settings")
         verbose_name_plural = _("IT plan settings")
-        constraints = [
-            models.UniqueConstraint(fields=["municipality"], name="plans_settings_one"),
-        ]
-
-    def __str__(self) -> str:
-        return str(_("IT plan settings"))
-
-    def get_absolute_url(self) -> str:
-        return reverse("plans:settings", kwargs={"municipality": self.municipality.slug})
 
     def clean(self) -> None:
         errors = other_municipality_errors(self, "technical_department", "central_office")

@@ -23,12 +23,9 @@ ZERO = Decimal("0")
 
 def plans_settings_for(municipality: Municipality) -> PlansSettings:
     """The municipality's plan settings: the stored row, or the defaults (unsaved). One query."""
-    row = (
-        PlansSettings.objects.filter(municipality=municipality)
-        .select_related("technical_department", "central_office")
-        .first()
+    return PlansSettings.for_municipality(
+        municipality, related=("technical_department", "central_office")
     )
-    return row or PlansSettings(municipality=municipality)
 
 
 # --- goals and cost categories: every member reads them --------------------------------------
