@@ -232,6 +232,52 @@ class NormalisationRule(GovernedModel):
             raise ValidationError(errors)
 
 
+class DepartmentMapping(GovernedModel):
+    """A department as an inventory source names it (e.g. "BUF" or an Active Directory unit)
+    mapped to one of the municipality's departments. A device whose reported department is a
+    department's name, ignoring case, needs no mapping."""
+
+    reported_name = models.CharField(_("department as reported"), max_length=200)
+    # `reported_name` trimmed and case-folded: what devices are matched on.
+    key = models.CharField(max_length=200, editable=False)
+    department = models.ForeignKey(
+        "organisation.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["reported_name"]
+        verbose_name = _("department mapping")
+        verbose_name_plural = _("department mappings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "key"], name="departmentmapping_unique_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reported_name} → {self.department}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inventory:departments", args=[self.municipality.slug])
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.key = department_key(self.reported_name)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        errors = other_municipality_errors(self, "department")
+        if errors:
+            raise ValidationError(errors)
+
+
+def department_key(text: str) -> str:
+    """How a reported department is matched: trimmed, ignoring case."""
+    return text.strip().casefold()
+
+
 class SoftwareTitle(models.Model):
     """A distinct raw title (name, publisher, version) as the municipality's inventories report
     it. Titles outlive snapshots: normalisation rules are matched once per title, not once per
@@ -391,3 +437,4 @@ class Tally(models.Model):
 auditlog.register(InventorySource)
 auditlog.register(Snapshot)
 auditlog.register(NormalisationRule)
+auditlog.register(DepartmentMapping)

@@ -32,7 +32,7 @@ from django.utils.translation import ngettext
 
 from stadga.core.services import governed_write, object_create
 from stadga.organisation.access import Access
-from stadga.organisation.models import Department, Municipality
+from stadga.organisation.models import Municipality
 
 from .choices import InventoryFormat, SnapshotStatus
 from .dictionary import dictionary_apply
@@ -46,9 +46,11 @@ from .models import (
     Snapshot,
     SoftwareTitle,
     Tally,
+    department_key,
 )
 from .parsers import FileFormatError, RawInstallation, RowError, parse
 from .reconciliation import snapshot_figures, tally_write
+from .services_departments import department_names
 
 logger = logging.getLogger(__name__)
 
@@ -392,12 +394,8 @@ class _Loader:
                 municipality_id=self.municipality_id
             ).values_list("pk", "name", "publisher", "version")
         }
-        self.departments: dict[str, int] = {
-            name.casefold(): pk
-            for pk, name in Department.objects.filter(
-                municipality_id=self.municipality_id, archived_at__isnull=True
-            ).values_list("pk", "name")
-        }
+        # Reported department → department: by name, or by the IT department's mappings.
+        self.departments = department_names(self.municipality_id)
         self.devices: dict[str, int] = {}
         self.titles_used: set[int] = set()
         # Titles this import added to the register: the dictionary classifies them at the end.
@@ -449,7 +447,7 @@ class _Loader:
                     name=name,
                     user=row.user.strip()[:_DEVICE_USER_LENGTH],
                     department_text=department,
-                    department_id=self.departments.get(department.casefold()),
+                    department_id=self.departments.get(department_key(department)),
                 )
         with transaction.atomic():
             if new_devices:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("stadga.inventory.urls_report")),
     path("", include("stadga.inventory.urls_rules")),
     path("", include("stadga.inventory.urls_sources")),
+    path("", include("stadga.inventory.urls_departments")),
 ]

@@ -7,75 +7,203 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0002_vendor_from_register'),
-        ('inventory', '0001_initial'),
-        ('organisation', '0002_initial'),
+        ("catalogue", "0002_vendor_from_register"),
+        ("inventory", "0001_initial"),
+        ("organisation", "0002_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='softwaretitle',
-            name='display_name',
-            field=models.CharField(blank=True, max_length=300, verbose_name='display name'),
+            model_name="softwaretitle",
+            name="display_name",
+            field=models.CharField(blank=True, max_length=300, verbose_name="display name"),
         ),
         migrations.AddField(
-            model_name='softwaretitle',
-            name='ignored',
-            field=models.BooleanField(default=False, verbose_name='ignored'),
+            model_name="softwaretitle",
+            name="ignored",
+            field=models.BooleanField(default=False, verbose_name="ignored"),
         ),
         migrations.AddField(
-            model_name='softwaretitle',
-            name='product',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalogue.product', verbose_name='product'),
+            model_name="softwaretitle",
+            name="product",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="catalogue.product",
+                verbose_name="product",
+            ),
         ),
         migrations.AddField(
-            model_name='softwaretitle',
-            name='product_version',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalogue.productversion', verbose_name='product version'),
+            model_name="softwaretitle",
+            name="product_version",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="catalogue.productversion",
+                verbose_name="product version",
+            ),
         ),
         migrations.CreateModel(
-            name='NormalisationRule',
+            name="NormalisationRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('archived_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived')),
-                ('position', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='order')),
-                ('field', models.CharField(choices=[('name', 'Name'), ('publisher', 'Publisher'), ('version', 'Version')], max_length=20, verbose_name='field')),
-                ('match', models.CharField(choices=[('exact', 'Exact text'), ('regex', 'Regular expression')], default='exact', max_length=20, verbose_name='matching')),
-                ('pattern', models.CharField(help_text='Exact text: the whole value, ignoring case and surrounding spaces. Regular expression: found anywhere in the value, ignoring case; anchor it with ^ and $ to match the whole value.', max_length=500, verbose_name='pattern')),
-                ('action', models.CharField(choices=[('map', 'Map to a catalogue product'), ('rename', 'Rename'), ('ignore', 'Ignore')], max_length=20, verbose_name='action')),
-                ('new_name', models.CharField(blank=True, max_length=300, verbose_name='new name')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('archived_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='archived by')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.municipality', verbose_name='municipality')),
-                ('product', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.product', verbose_name='product')),
-                ('product_version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.productversion', verbose_name='product version')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "archived_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="archived"
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="order",
+                    ),
+                ),
+                (
+                    "field",
+                    models.CharField(
+                        choices=[
+                            ("name", "Name"),
+                            ("publisher", "Publisher"),
+                            ("version", "Version"),
+                        ],
+                        max_length=20,
+                        verbose_name="field",
+                    ),
+                ),
+                (
+                    "match",
+                    models.CharField(
+                        choices=[("exact", "Exact text"), ("regex", "Regular expression")],
+                        default="exact",
+                        max_length=20,
+                        verbose_name="matching",
+                    ),
+                ),
+                (
+                    "pattern",
+                    models.CharField(
+                        help_text="Exact text: the whole value, ignoring case and surrounding spaces. Regular expression: found anywhere in the value, ignoring case; anchor it with ^ and $ to match the whole value.",
+                        max_length=500,
+                        verbose_name="pattern",
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("map", "Map to a catalogue product"),
+                            ("rename", "Rename"),
+                            ("ignore", "Ignore"),
+                        ],
+                        max_length=20,
+                        verbose_name="action",
+                    ),
+                ),
+                ("new_name", models.CharField(blank=True, max_length=300, verbose_name="new name")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "archived_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="archived by",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalogue.product",
+                        verbose_name="product",
+                    ),
+                ),
+                (
+                    "product_version",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalogue.productversion",
+                        verbose_name="product version",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'normalisation rule',
-                'verbose_name_plural': 'normalisation rules',
-                'ordering': ['position'],
+                "verbose_name": "normalisation rule",
+                "verbose_name_plural": "normalisation rules",
+                "ordering": ["position"],
             },
         ),
         migrations.AddField(
-            model_name='softwaretitle',
-            name='rule',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='inventory.normalisationrule', verbose_name='matched rule'),
+            model_name="softwaretitle",
+            name="rule",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="inventory.normalisationrule",
+                verbose_name="matched rule",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='normalisationrule',
-            constraint=models.UniqueConstraint(fields=('municipality', 'position'), name='normalisationrule_unique_position'),
+            model_name="normalisationrule",
+            constraint=models.UniqueConstraint(
+                fields=("municipality", "position"), name="normalisationrule_unique_position"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='normalisationrule',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('action', 'map'), _negated=True), ('product__isnull', False), _connector='OR'), name='normalisationrule_map_has_product'),
+            model_name="normalisationrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("action", "map"), _negated=True),
+                    ("product__isnull", False),
+                    _connector="OR",
+                ),
+                name="normalisationrule_map_has_product",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='normalisationrule',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('action', 'rename'), _negated=True), models.Q(('new_name', ''), _negated=True), _connector='OR'), name='normalisationrule_rename_has_name'),
+            model_name="normalisationrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("action", "rename"), _negated=True),
+                    models.Q(("new_name", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="normalisationrule_rename_has_name",
+            ),
         ),
     ]
