@@ -367,25 +367,41 @@ class Device(models.Model):
 
 
 class Installation(models.Model):
-    """One title installed on one device in one snapshot: a bulk row, written by COPY."""
+    """One title installed on one device in one snapshot: a bulk row, written by COPY.
+
+    Its keys have no constraint in the database (`db_constraint=False`): checking three keys per
+    row at each commit took four tenths of a million-row import (`bench/inventory.py`). Only the
+    loader writes these rows, with ids it has just read or created, and a snapshot's rows are
+    deleted before its devices; nothing else deletes what they point to (titles are kept for
+    ever, snapshots too). Two indexes besides the key, both led by the snapshot: every reader
+    reads a current snapshot's rows."""
 
     id = models.BigAutoField(primary_key=True)
-    # No index of its own: the two composite indexes below begin with it.
     snapshot = models.ForeignKey(
         Snapshot,
         verbose_name=_("snapshot"),
         on_delete=models.CASCADE,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     # DO_NOTHING: a snapshot's devices are deleted right after its installations, and a
-    # cascade would make Django fetch every device before deleting (the database still
-    # enforces the key).
+    # cascade would make Django fetch every device before deleting.
     device = models.ForeignKey(
-        Device, verbose_name=_("device"), on_delete=models.DO_NOTHING, related_name="+"
+        Device,
+        verbose_name=_("device"),
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     title = models.ForeignKey(
-        SoftwareTitle, verbose_name=_("software title"), on_delete=models.PROTECT, related_name="+"
+        SoftwareTitle,
+        verbose_name=_("software title"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     install_date = models.DateField(_("installed"), null=True, blank=True)
     arch = models.CharField(_("architecture"), max_length=20, blank=True)
@@ -406,14 +422,24 @@ class Tally(models.Model):
     """How many installations of one title, on how many devices, one department has in one
     snapshot: written once when the snapshot completes and deleted with its rows. The reports
     read these (thousands of rows) rather than the installations (a million); the status of each
-    is read live from the title's product, so the figures follow the rules and the catalogue."""
+    is read live from the title's product, so the figures follow the rules and the catalogue.
+    Written in one INSERT … SELECT from the installations, so its keys, like theirs, have no
+    constraint in the database."""
 
     id = models.BigAutoField(primary_key=True)
     snapshot = models.ForeignKey(
-        Snapshot, verbose_name=_("snapshot"), on_delete=models.CASCADE, related_name="+"
+        Snapshot,
+        verbose_name=_("snapshot"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
     title = models.ForeignKey(
-        SoftwareTitle, verbose_name=_("software title"), on_delete=models.PROTECT, related_name="+"
+        SoftwareTitle,
+        verbose_name=_("software title"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     department = models.ForeignKey(
         "organisation.Department",
@@ -422,6 +448,8 @@ class Tally(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     installations = models.PositiveIntegerField(_("installations"))
     devices = models.PositiveIntegerField(_("devices"))
