@@ -31,7 +31,9 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -45,7 +47,7 @@ from stadga.catalogue.choices import Phase
 from stadga.organisation.models import Department, Municipality
 
 from .choices import COUNTED, NOT_SUPPORTED, SUPPORTED, Reconciliation, SnapshotStatus
-from .models import Installation, InventorySource, Snapshot, SoftwareTitle, Tally
+from .models import Device, Installation, InventorySource, Snapshot, SoftwareTitle, Tally
 
 # Phases of a product never approved: not assessed, under evaluation, rejected.
 NEVER_APPROVED_PHASES = tuple(
@@ -460,18 +462,22 @@ def report(
         departments[key].per_status[by_department["status"]] += by_department["n"]
         totals.per_status[by_department["status"]] += by_department["n"]
 
-    deviating = Installation.objects.filter(
-        snapshot_id__in=snapshot_ids,
-        title__in=titles_with_status(municipality, NOT_SUPPORTED, today),
+    # Devices with at least one deviation: one EXISTS per device, which stops at its first
+    # deviating installation (through the (snapshot, device) index), rather than counting every
+    # deviating installation.
+    deviating_devices = Device.objects.filter(snapshot_id__in=snapshot_ids).filter(
+        Exists(
+            Installation.objects.filter(
+                snapshot_id=OuterRef("snapshot_id"),
+                device_id=OuterRef("pk"),
+                title__in=titles_with_status(municipality, NOT_SUPPORTED, today),
+            )
+        )
     )
-    deviating = _narrowed(deviating, department, "device__department")
+    deviating_devices = _narrowed(deviating_devices, department, "department")
     devices_with_deviations = 0
-    for by_device in (
-        deviating.values("device__department_id")
-        .annotate(d=Count("device_id", distinct=True))
-        .order_by()
-    ):
-        key = by_device["device__department_id"]
+    for by_device in deviating_devices.values("department_id").annotate(d=Count("pk")).order_by():
+        key = by_device["department_id"]
         devices_with_deviations += by_device["d"]
         if key in departments:
             departments[key].devices_with_deviations = by_device["d"]
