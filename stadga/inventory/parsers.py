@@ -40,6 +40,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -56,13 +57,16 @@ FORMATS = ("csv", "glpi-json", "intune-csv")
 CHUNK_SIZE = 64 * 1024
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RawInstallation:
     """One piece of software on one device, as the source reported it, before normalisation.
 
     ``line`` is the 1-based place in the file the installation came from: for CSV formats the
     spreadsheet row (the header is row 1, so the first installation is row 2); for GLPI JSON the
     1-based index of the inventory document (one per device) the installation is listed in.
+
+    Not frozen: a frozen dataclass sets each field through ``object.__setattr__``, which made
+    building a million of them a noticeable part of an import. Nothing changes one once built.
     """
 
     line: int
@@ -143,6 +147,12 @@ def _date_or_error(text: str, line: int) -> datetime.date | RowError | None:
         )
 
 
+# An export has few distinct install dates (a few thousand days) among a million rows, so the
+# generic CSV parser remembers the dates it has read; bounded, so a file of all-distinct dates
+# (a timestamp on each row) does not make memory grow with the file.
+_DATE_CACHE_SIZE = 20_000
+
+
 # --- reading bytes as text, line by line -------------------------------------------------------
 
 
@@ -218,6 +228,11 @@ def _header_key(text: str) -> str:
     return re.sub(r"[\s_\-]+", "", text.strip().casefold())
 
 
+# Turns one row's cells (the list csv.reader returned; it may be changed) into an installation,
+# an error, or None for a blank row.
+_RowBuilder = Callable[[int, list[str]], RawInstallation | RowError | None]
+
+
 @dataclass(frozen=True)
 class _TableSpec:
     """How one CSV dialect names its columns and turns a row into an installation."""
@@ -225,7 +240,8 @@ class _TableSpec:
     aliases: dict[str, tuple[str, ...]]  # field -> accepted header names
     required: tuple[tuple[str, ...], ...]  # each entry: one of these fields must have a column
     field_labels: dict[str, str]  # field -> the name to use when it is missing
-    build: Callable[[int, dict[str, str]], RawInstallation | RowError]
+    # Given the file's columns (field -> index), the function that builds each row.
+    builder: Callable[[dict[str, int]], _RowBuilder]
     other_format_hint: Callable[[set[str]], str | None]
 
 
@@ -244,7 +260,7 @@ def _parse_table(stream: BinaryIO, spec: _TableSpec) -> Iterator[RawInstallation
     lines = iter(text)
     header_line = next(lines)
     delimiter = _sniff_delimiter(header_line)
-    reader = csv.reader(_prepend(header_line, lines), delimiter=delimiter)
+    reader = csv.reader(itertools.chain((header_line,), lines), delimiter=delimiter)
     try:
         header = next(reader)
     except csv.Error as error:
@@ -253,7 +269,7 @@ def _parse_table(stream: BinaryIO, spec: _TableSpec) -> Iterator[RawInstallation
         ) from error
     if text.undecodable:
         raise FileFormatError(gettext("The header row is not readable text."))
-    columns = _map_columns(header, spec)
+    build = spec.builder(_map_columns(header, spec))
 
     line = 1
     while True:
@@ -281,18 +297,25 @@ def _parse_table(stream: BinaryIO, spec: _TableSpec) -> Iterator[RawInstallation
                 },
             )
             continue
-        if not any(cell.strip() for cell in cells):
-            continue  # blank lines, common at the end of exports
-        values = {
-            field: cells[index].strip() if index < len(cells) else ""
-            for field, index in columns.items()
-        }
-        yield spec.build(line, values)
+        row = build(line, cells)
+        if row is not None:  # None: a blank line, common at the end of exports
+            yield row
 
 
-def _prepend(first: str, rest: Iterator[str]) -> Iterator[str]:
-    yield first
-    yield from rest
+def _is_blank(cells: list[str]) -> bool:
+    return not "".join(cells).strip()
+
+
+def _width(columns: dict[str, int]) -> int:
+    """How many cells a row needs for every field's index to be valid. Each row builder pads a
+    short row's cells with empty ones to this width, then appends one more empty cell, at index
+    -1, where the fields the file has no column for are read (see `_index`)."""
+    return max(columns.values(), default=-1) + 1
+
+
+def _index(columns: dict[str, int], field: str) -> int:
+    """The field's column, or -1 (the empty cell appended to every row) if it has none."""
+    return columns.get(field, -1)
 
 
 def _map_columns(header: list[str], spec: _TableSpec) -> dict[str, int]:
@@ -322,53 +345,98 @@ def _map_columns(header: list[str], spec: _TableSpec) -> dict[str, int]:
     return columns
 
 
-def _generic_row(line: int, values: dict[str, str]) -> RawInstallation | RowError:
-    device, name = values.get("device", ""), values.get("name", "")
-    if not device or not name:
-        missing = gettext("device") if not device else gettext("software name")
-        return RowError(
-            line,
-            gettext("Row %(line)s has no %(field)s.") % {"line": line, "field": missing},
-        )
-    install_date = _date_or_error(values.get("install_date", ""), line)
-    if isinstance(install_date, RowError):
-        return install_date
-    return RawInstallation(
-        line=line,
-        device=device,
-        user=values.get("user", ""),
-        department=values.get("department", ""),
-        name=name,
-        version=values.get("version", ""),
-        publisher=values.get("publisher", ""),
-        install_date=install_date,
-        arch=values.get("arch", ""),
-        category=values.get("category", ""),
-    )
+# The row builders run once per row of a file of up to millions: they read cells by index
+# (looked up once per file) rather than through a dict per row, and only test a row for being
+# blank when it lacks a required field (a row with a device and a name is not blank).
 
 
-def _intune_row(line: int, values: dict[str, str]) -> RawInstallation | RowError:
-    device = values.get("device", "") or values.get("device_id", "")
-    name = values.get("name", "")
-    if not device or not name:
-        missing = gettext("device") if not device else gettext("application name")
-        return RowError(
-            line,
-            gettext("Row %(line)s has no %(field)s.") % {"line": line, "field": missing},
-        )
-    return RawInstallation(
-        line=line,
-        device=device,
-        # The e-mail address (UPN) identifies the person; the display name is the fallback.
-        user=values.get("email", "") or values.get("user", ""),
-        department="",
-        name=name,
-        version=values.get("version", "") or values.get("short_version", ""),
-        publisher=values.get("publisher", ""),
-        install_date=None,
-        arch="",
-        category=values.get("platform", ""),
+def _generic_rows(columns: dict[str, int]) -> _RowBuilder:
+    width = _width(columns)
+    device_at, user_at, department_at, name_at, version_at = (
+        _index(columns, field) for field in ("device", "user", "department", "name", "version")
     )
+    publisher_at, date_at, arch_at, category_at = (
+        _index(columns, field) for field in ("publisher", "install_date", "arch", "category")
+    )
+    dates: dict[str, datetime.date | None] = {}
+
+    def build(line: int, cells: list[str]) -> RawInstallation | RowError | None:
+        if len(cells) < width:
+            cells.extend([""] * (width - len(cells)))
+        cells.append("")  # cells[-1]: every field the file has no column for
+        device, name = cells[device_at].strip(), cells[name_at].strip()
+        if not device or not name:
+            if _is_blank(cells):
+                return None
+            missing = gettext("device") if not device else gettext("software name")
+            return RowError(
+                line,
+                gettext("Row %(line)s has no %(field)s.") % {"line": line, "field": missing},
+            )
+        date_text = cells[date_at].strip()
+        if date_text in dates:
+            install_date = dates[date_text]
+        else:
+            parsed = _date_or_error(date_text, line)
+            if isinstance(parsed, RowError):
+                return parsed
+            install_date = parsed
+            if len(dates) < _DATE_CACHE_SIZE:
+                dates[date_text] = parsed
+        return RawInstallation(
+            line,
+            device,
+            cells[user_at].strip(),
+            cells[department_at].strip(),
+            name,
+            cells[version_at].strip(),
+            cells[publisher_at].strip(),
+            install_date,
+            cells[arch_at].strip(),
+            cells[category_at].strip(),
+        )
+
+    return build
+
+
+def _intune_rows(columns: dict[str, int]) -> _RowBuilder:
+    width = _width(columns)
+    device_at, device_id_at, email_at, user_at, name_at = (
+        _index(columns, field) for field in ("device", "device_id", "email", "user", "name")
+    )
+    version_at, short_version_at, publisher_at, platform_at = (
+        _index(columns, field) for field in ("version", "short_version", "publisher", "platform")
+    )
+
+    def build(line: int, cells: list[str]) -> RawInstallation | RowError | None:
+        if len(cells) < width:
+            cells.extend([""] * (width - len(cells)))
+        cells.append("")  # cells[-1]: every field the file has no column for
+        device = cells[device_at].strip() or cells[device_id_at].strip()
+        name = cells[name_at].strip()
+        if not device or not name:
+            if _is_blank(cells):
+                return None
+            missing = gettext("device") if not device else gettext("application name")
+            return RowError(
+                line,
+                gettext("Row %(line)s has no %(field)s.") % {"line": line, "field": missing},
+            )
+        return RawInstallation(
+            line,
+            device,
+            # The e-mail address (UPN) identifies the person; the display name is the fallback.
+            cells[email_at].strip() or cells[user_at].strip(),
+            "",
+            name,
+            cells[version_at].strip() or cells[short_version_at].strip(),
+            cells[publisher_at].strip(),
+            None,
+            "",
+            cells[platform_at].strip(),
+        )
+
+    return build
 
 
 _INTUNE_ALIASES: dict[str, tuple[str, ...]] = {
@@ -420,7 +488,7 @@ _GENERIC = _TableSpec(
     aliases=_GENERIC_ALIASES,
     required=(("device",), ("name",)),
     field_labels={"device": "Enhet/Device", "name": "Programvara/Software"},
-    build=_generic_row,
+    builder=_generic_rows,
     other_format_hint=_generic_hint,
 )
 
@@ -428,7 +496,7 @@ _INTUNE = _TableSpec(
     aliases=_INTUNE_ALIASES,
     required=(("device", "device_id"), ("name",)),
     field_labels={"device": "DeviceName", "name": "ApplicationName"},
-    build=_intune_row,
+    builder=_intune_rows,
     other_format_hint=_intune_hint,
 )
 

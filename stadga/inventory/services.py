@@ -469,10 +469,91 @@ class _Loader:
             self.progress(self.imported + self.skipped)
 
     def _create_titles(self, keys: set[TitleKey]) -> None:
-        """Create the new titles and read their ids back by key (another import may have created
-        some of them meanwhile, hence `ignore_conflicts` and the re-read)."""
+        """Create the new titles and learn their ids. Another import of the municipality may have
+        created some of them meanwhile, so a key already there is skipped, not an error; those
+        are read back by key and are not this import's `new_titles`.
+
+        Where the database returns rows from an insert that skips conflicts (PostgreSQL, SQLite
+        3.35 and later), ``INSERT … ON CONFLICT DO NOTHING RETURNING`` gives the ids of exactly
+        the titles it created, and only the keys it skipped (usually none) are read back.
+        `bulk_create(ignore_conflicts=True)` returns no ids, hence the SQL. On PostgreSQL the
+        keys go in as three arrays (`unnest`), one statement whatever their number: psycopg
+        parses a statement's placeholders in Python, which for a multi-row ``VALUES`` of
+        thousands of titles cost more than the insert."""
         if not keys:
             return
+        if not connection.features.can_return_rows_from_bulk_insert:
+            self._create_titles_and_read_back(keys)
+            return
+        template = SoftwareTitle(municipality_id=self.municipality_id, name="", publisher="")
+        fields = [field for field in SoftwareTitle._meta.concrete_fields if not field.primary_key]
+        # Every column but the key's three takes its default, as `bulk_create` would give it.
+        defaults = {
+            field.attname: field.get_db_prep_save(field.pre_save(template, add=True), connection)
+            for field in fields
+        }
+        key_names = ("name", "publisher", "version")
+        quote = connection.ops.quote_name
+        table = quote(str(SoftwareTitle._meta.db_table))
+        columns = ", ".join(quote(str(field.column)) for field in fields)
+        column_of = {field.attname: field.column for field in SoftwareTitle._meta.concrete_fields}
+        returned = ", ".join(
+            quote(str(column_of[name])) for name in (SoftwareTitle._meta.pk.attname, *key_names)
+        )
+        ordered = sorted(keys)  # a fixed order: concurrent imports take the same locks in turn
+        statements: list[tuple[str, list[Any]]] = []
+        if connection.vendor == "postgresql":
+            selected = []
+            parameters: list[Any] = []
+            for field in fields:
+                if field.attname in key_names:
+                    selected.append(f"k.k{key_names.index(field.attname)}")
+                else:
+                    selected.append(f"CAST(%s AS {field.cast_db_type(connection)})")
+                    parameters.append(defaults[field.attname])
+            parameters += [[key[at] for key in ordered] for at in range(3)]
+            statements.append(
+                (
+                    f"INSERT INTO {table} ({columns}) SELECT {', '.join(selected)} "  # noqa: S608
+                    "FROM unnest(%s::text[], %s::text[], %s::text[]) AS k(k0, k1, k2)",
+                    parameters,
+                )
+            )
+        else:
+            row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+            chunk = max(1, min(connection.ops.bulk_batch_size(fields, ordered), 1000))
+            for start in range(0, len(ordered), chunk):
+                part = ordered[start : start + chunk]
+                statements.append(
+                    (
+                        f"INSERT INTO {table} ({columns}) "  # noqa: S608
+                        f"VALUES {', '.join([row] * len(part))}",
+                        [
+                            key[key_names.index(field.attname)]
+                            if field.attname in key_names
+                            else defaults[field.attname]
+                            for key in part
+                            for field in fields
+                        ],
+                    )
+                )
+        created: set[TitleKey] = set()
+        with transaction.atomic(), connection.cursor() as cursor:
+            for insert, arguments in statements:
+                # Only the model's own quoted names are formatted in; every value is a parameter.
+                cursor.execute(f"{insert} ON CONFLICT DO NOTHING RETURNING {returned}", arguments)
+                for pk, name, publisher, version in cursor.fetchall():
+                    key = (name, publisher, version)
+                    created.add(key)
+                    self.new_titles.add(pk)
+                    self.titles[key] = pk
+        missing = keys - created
+        if missing:
+            self._read_titles(missing)
+
+    def _create_titles_and_read_back(self, keys: set[TitleKey]) -> None:
+        """`_create_titles` on a database that returns no ids from such an insert: every key is
+        read back, and counted as new (a concurrent import's title cannot be told apart)."""
         with transaction.atomic():
             SoftwareTitle.objects.bulk_create(
                 [
@@ -486,14 +567,20 @@ class _Loader:
                 ],
                 ignore_conflicts=True,
             )
+        self.new_titles.update(self._read_titles(keys))
+
+    def _read_titles(self, keys: set[TitleKey]) -> list[int]:
+        """Learn the ids of titles that exist with these keys; returns them."""
+        found = []
         names = {name for name, _publisher, _version in keys}
         for pk, name, publisher, version in SoftwareTitle.objects.filter(
             municipality_id=self.municipality_id, name__in=names
         ).values_list("pk", "name", "publisher", "version"):
             key = (name, publisher, version)
             if key in keys:
-                self.new_titles.add(pk)
+                found.append(pk)
             self.titles[key] = pk
+        return found
 
     def _create_devices(self, devices: list[Device]) -> None:
         created = Device.objects.bulk_create(devices)
