@@ -77,6 +77,8 @@ router.register("goals", plans.GoalViewSet, basename="goal")
 router.register("cost-categories", plans.CostCategoryViewSet, basename="costcategory")
 router.register("it-plans", plans.ITPlanViewSet, basename="itplan")
 router.register("plan-items", plans.PlanItemViewSet, basename="planitem")
+router.register("premises", plans.PremisesViewSet, basename="premises")
+router.register("tenancies", plans.TenancyViewSet, basename="tenancy")
 
 urlpatterns = [
     path("v1/auth/token/", views.ObtainTokenView.as_view(), name="token"),

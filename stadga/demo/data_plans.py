@@ -7,7 +7,10 @@ concern and their costs per year. The school board also has last year's plan, fo
 item and evaluated; this year's school plan was started from its unfinished items. The technical
 department and the central office are named in the plan settings, so each item's bearer follows
 from its cost category (P3.6–P3.9); one item of the social services is borne by the central office
-against its category's default, with the reason.
+against its category's default, with the reason. Three premises have tenants with their shares
+(the town hall owned, a preschool and an office leased, P3.10), and two cabling items of the
+executive board's plan are theirs, so this year's internal rent for the network allocates money
+to the tenants (P3.6, P3.7).
 
 Years are counted from the year the demo is loaded, so "this year's plan" stays this year's. The
 loader goes through the plan services like every other write; a board that already has a plan
@@ -27,8 +30,8 @@ from django.utils import timezone
 from stadga.catalogue.models import Product
 from stadga.organisation.models import Board, Department, Municipality, Person
 from stadga.plans import services
-from stadga.plans.choices import ItemStatus
-from stadga.plans.models import CostCategory, Goal, ITPlan, PlansSettings
+from stadga.plans.choices import ItemStatus, Tenure
+from stadga.plans.models import CostCategory, Goal, ITPlan, PlansSettings, Premises
 from stadga.systems.models import System
 
 from . import data
@@ -57,6 +60,7 @@ class ItemData:
     products: tuple[str, ...] = ()
     bearer: str | None = None  # another than the category's default…
     bearer_reason: str = ""  # …and why
+    premises: str | None = None  # cabling: the premises whose internal rent recovers it (P3.7)
     # Last year's plans only: how the item stood at follow-up, and its actual costs.
     follow_up: tuple[str, str] | None = None
     actual: tuple[int, int] | None = None
@@ -155,6 +159,19 @@ PLANS: list[PlanData] = [
                 department=TF,
                 responsible="Mikael Andersson",
                 costs=((0, 320_000, 0),),
+                premises="Bergsgatans förskola",
+            ),
+            ItemData(
+                title="Kablage till de nya mötesrummen i kommunhuset",
+                description="Fastighetsnät till mötesrummen på plan 2 och ny korskoppling.",
+                goals=("P2.3",),
+                business_benefit="Mötesrummen kan bokas för digitala möten med stabil uppkoppling.",
+                societal_benefit="Medborgardialoger kan hållas på plats och på distans samtidigt.",
+                category=CABLING,
+                department=TF,
+                responsible="Mikael Andersson",
+                costs=((0, 90_000, 12_000), (1, 0, 12_000)),
+                premises="Kommunhuset",
             ),
             ItemData(
                 title="Uppgradering av ekonomisystemet",
@@ -319,6 +336,43 @@ PLANS: list[PlanData] = [
 ]
 
 
+# --- the premises and their tenants (P3.6, P3.7, P3.10) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class PremisesData:
+    name: str
+    address: str
+    tenure: str
+    tenants: tuple[tuple[str, str], ...]  # (department, share as a fraction)
+    lease_note: str = ""
+
+
+PREMISES: list[PremisesData] = [
+    PremisesData(
+        "Kommunhuset",
+        "Storgatan 1",
+        Tenure.OWNED,
+        ((KLK, "0.40"), (SOC, "0.35"), (SBF, "0.25")),
+    ),
+    PremisesData(
+        "Bergsgatans förskola",
+        "Bergsgatan 12",
+        Tenure.LEASED,
+        ((BUF, "1"),),
+        "Hyrs av Karlsborgsbostäder AB; investeringar i fastighetsnätet följer kommunens "
+        "investeringspolicy (P3.10).",
+    ),
+    PremisesData(
+        "Hamnkontoret",
+        "Hamngatan 4",
+        Tenure.LEASED,
+        ((TF, "0.60"), (KFF, "0.40")),
+        "Inhyrt kontor; hyresavtalet löper till och med 2029.",
+    ),
+]
+
+
 # --- the loader ----------------------------------------------------------------------------------
 
 
@@ -340,6 +394,7 @@ class PlanLoader:
         self.products = {p.name: p for p in Product.objects.filter(municipality=m)}
         self.goals = {g.code: g for g in Goal.objects.filter(municipality=m)}
         self.categories = {c.name: c for c in CostCategory.objects.filter(municipality=m)}
+        self.premises: dict[str, Premises] = {}
 
     def load(self) -> None:
         if services.plans_defaults_seed(municipality=self.m, actor=self.actor):
@@ -348,6 +403,7 @@ class PlanLoader:
             self.categories = {c.name: c for c in CostCategory.objects.filter(municipality=self.m)}
         self.load_settings()
         year = timezone.localdate().year
+        self.load_premises(year)
         self.load_plan(SCHOOL_LAST_YEAR, year - 1)
         for plan in PLANS:
             self.load_plan(plan, year)
@@ -364,6 +420,38 @@ class PlanLoader:
             actor=self.actor,
         )
         self.count("plan settings")
+
+    def load_premises(self, year: int) -> None:
+        """The premises with their tenants since two years back, so this year's internal rent
+        (and last year's) has tenants to allocate to."""
+        self.premises = {p.name: p for p in Premises.objects.filter(municipality=self.m)}
+        for data_premises in PREMISES:
+            if data_premises.name in self.premises:
+                continue
+            premises = services.premises_create(
+                municipality=self.m,
+                data={
+                    "name": data_premises.name,
+                    "address": data_premises.address,
+                    "tenure": data_premises.tenure,
+                    "lease_note": data_premises.lease_note,
+                },
+                actor=self.actor,
+            )
+            shares = [
+                (self.departments[name], Decimal(share))
+                for name, share in data_premises.tenants
+                if name in self.departments
+            ]
+            if sum((share for _d, share in shares), Decimal(0)) == 1:
+                services.tenancies_set(
+                    premises=premises,
+                    valid_from=datetime.date(year - 2, 1, 1),
+                    shares=shares,
+                    actor=self.actor,
+                )
+            self.premises[premises.name] = premises
+            self.count("premises")
 
     def load_plan(self, item: PlanData, year: int) -> None:
         board = self.boards.get(item.board)
@@ -427,6 +515,7 @@ class PlanLoader:
             "cost_category": self.categories.get(item.category),
             "bearer": self.departments.get(item.bearer) if item.bearer else None,
             "bearer_reason": item.bearer_reason,
+            "premises": self.premises.get(item.premises) if item.premises else None,
         }
         created = services.plan_item_create(municipality=self.m, data=values, actor=self.actor)
         services.plan_item_costs_set(

@@ -50,3 +50,11 @@ class BearerKind(models.TextChoices):
     CENTRAL_OFFICE = "central_office", _("The central office")
     # P3.3: a board's own business systems are its department's.
     OWN_DEPARTMENT = "own_department", _("The item's own department")
+
+
+class Tenure(models.TextChoices):
+    """Whether the municipality owns its premises or leases them (P3.10)."""
+
+    OWNED = "owned", _("Owned")
+    # P3.10: leased premises follow the municipality's investment policy.
+    LEASED = "leased", _("Leased")

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from stadga.core.forms import ScopedFilterSet
 from stadga.organisation.models import Board
 
-from .choices import BearerKind, ItemStatus, PlanStatus
-from .models import CostCategory, Goal, ITPlan, PlanItem
+from .choices import BearerKind, ItemStatus, PlanStatus, Tenure
+from .models import CostCategory, Goal, ITPlan, PlanItem, Premises
 
 
 class ITPlanFilterSet(ScopedFilterSet):
@@ -62,3 +62,13 @@ class CostCategoryFilterSet(ScopedFilterSet):
     class Meta:
         model = CostCategory
         fields = ["q", "default_bearer"]
+
+
+class PremisesFilterSet(ScopedFilterSet):
+    search_fields = ("name", "address")
+
+    tenure = django_filters.ChoiceFilter(choices=Tenure.choices, label=_("Owned or leased"))
+
+    class Meta:
+        model = Premises
+        fields = ["q", "tenure"]

@@ -14,11 +14,20 @@ from django.utils.translation import gettext_lazy as _
 from stadga.catalogue.access import request_q
 from stadga.catalogue.models import ProductRequest
 from stadga.core.forms import ScopedModelForm
-from stadga.organisation.models import Board
+from stadga.organisation.models import Board, Department
 from stadga.systems.models import System
 
 from .choices import ItemStatus
-from .models import FIRST_YEAR, LAST_YEAR, CostCategory, Goal, ITPlan, PlanItem, PlansSettings
+from .models import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    CostCategory,
+    Goal,
+    ITPlan,
+    PlanItem,
+    PlansSettings,
+    Premises,
+)
 from .selectors import visible_boards, writable_draft_plans
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -95,6 +104,7 @@ class PlanItemForm(ScopedModelForm):
             "cost_category",
             "bearer",
             "bearer_reason",
+            "premises",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -215,3 +225,48 @@ class YearForm(forms.Form):
         if self.is_valid() and self.cleaned_data["year"]:
             return int(self.cleaned_data["year"])
         return default
+
+
+class PremisesForm(ScopedModelForm):
+    class Meta:
+        model = Premises
+        fields = ["name", "address", "tenure", "lease_note"]
+        widgets = {"lease_note": forms.Textarea(attrs={"rows": 3})}
+
+
+class TenantsForm(forms.Form):
+    """From which day the tenants below hold the premises."""
+
+    valid_from = forms.DateField(label=_("From"), widget=DATE)
+
+
+class TenantRowForm(forms.Form):
+    """One tenant and its share of the premises, as a fraction (0.35 for 35 %)."""
+
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), required=False
+    )
+    share = forms.DecimalField(
+        label=_("Share"),
+        min_value=Decimal("0.0001"),
+        max_value=Decimal("1"),
+        max_digits=5,
+        decimal_places=4,
+        required=False,
+        help_text=_("A fraction, e.g. 0.35 for 35 %."),
+    )
+
+    def __init__(self, *args: Any, departments: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["department"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = departments if departments is not None else Department.objects.none()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("department") is None) != (data.get("share") is None):
+            raise forms.ValidationError(_("Give both the department and its share."))
+        return data
+
+
+TenantFormSet = forms.formset_factory(TenantRowForm, extra=3)

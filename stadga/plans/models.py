@@ -12,7 +12,7 @@ from auditlog.registry import auditlog
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +24,7 @@ from stadga.core.models import (
     other_municipality_errors,
 )
 
-from .choices import FINISHED_ITEM_STATUSES, BearerKind, ItemStatus, PlanStatus
+from .choices import FINISHED_ITEM_STATUSES, BearerKind, ItemStatus, PlanStatus, Tenure
 
 # Plan years Stadga accepts: wide enough for any real plan, narrow enough to catch typos.
 FIRST_YEAR = 2000
@@ -199,6 +199,108 @@ class PlansSettings(MunicipalitySettings):
         return self.due_date("follow_up_by", plan_year + 1)
 
 
+class Premises(GovernedModel):
+    """A building or office the municipality's departments work in, owned or leased. Its
+    passive network equipment (cabling) is borne by the technical department and recovered from
+    its tenants through the internal rent (P3.6, P3.7).
+
+    Leased premises follow the municipality's investment policy (P3.10): that is what leasing
+    means under the policy, so it is not a separate flag that could disagree with the tenure —
+    `follows_investment_policy` reads it from the tenure, and `lease_note` says where the lease
+    and its investment terms are found."""
+
+    name = models.CharField(_("name"), max_length=200)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    tenure = models.CharField(
+        _("owned or leased"), max_length=20, choices=Tenure.choices, default=Tenure.OWNED
+    )
+    lease_note = models.TextField(
+        _("lease"),
+        blank=True,
+        help_text=_(
+            "For leased premises: the landlord, the lease and how investments are agreed "
+            "under the investment policy (P3.10)."
+        ),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("premises")
+        verbose_name_plural = _("premises")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="plans_premises_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "plans:premises_detail", kwargs={"municipality": self.municipality.slug, "pk": self.pk}
+        )
+
+    @property
+    def follows_investment_policy(self) -> bool:
+        """P3.10: leased premises follow the municipality's investment policy."""
+        return self.tenure == Tenure.LEASED
+
+
+class Tenancy(GovernedModel):
+    """A department's share of a premises from one date (until another), which decides its
+    part of the premises' internal rent (P3.7). The shares of a premises' tenancies in force on
+    any day sum to one (or there are none): they are set together, through
+    `services.tenancies_set`, never one by one."""
+
+    premises = models.ForeignKey(
+        Premises, verbose_name=_("premises"), on_delete=models.PROTECT, related_name="tenancies"
+    )
+    department = models.ForeignKey(
+        "organisation.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="tenancies",
+    )
+    share = models.DecimalField(
+        _("share"),
+        max_digits=5,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal("0.0001")), MaxValueValidator(Decimal("1"))],
+        help_text=_("A fraction of the premises, e.g. 0.35 for 35 %."),
+    )
+    valid_from = models.DateField(_("from"))
+    valid_until = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["premises", "-valid_from", "department__name"]
+        verbose_name = _("tenancy")
+        verbose_name_plural = _("tenancies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(share__gt=0) & Q(share__lte=1), name="plans_tenancy_share_fraction"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="plans_tenancy_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        premises = self.premises.name if self.premises_id else ""
+        department = self.department.name if self.department_id else ""
+        return f"{premises}: {department}"
+
+    def get_absolute_url(self) -> str:
+        return self.premises.get_absolute_url()
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+    def clean(self) -> None:
+        errors = other_municipality_errors(self, "premises", "department")
+        if errors:
+            raise ValidationError(errors)
+
+
 class ITPlan(GovernedModel):
     """A board's IT plan for one year (P3.4): drawn up from the policy and the board's own
     needs, adopted by the board (meeting date and the minutes' paragraph), followed up and
@@ -337,6 +439,18 @@ class PlanItem(GovernedModel):
         blank=True,
         help_text=_("Needed when the cost is borne by another than the category's default."),
     )
+    premises = models.ForeignKey(
+        Premises,
+        verbose_name=_("premises"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plan_items",
+        help_text=_(
+            "The premises whose cabling it is, if it is cabling recovered through the internal "
+            "rent (P3.7); left blank, the cost is shared by all let premises."
+        ),
+    )
     follow_up_status = models.CharField(
         _("status at follow-up"),
         max_length=20,
@@ -389,7 +503,7 @@ class PlanItem(GovernedModel):
 
     def clean(self) -> None:
         errors = other_municipality_errors(
-            self, "plan", "responsible", "department", "cost_category", "bearer"
+            self, "plan", "responsible", "department", "cost_category", "bearer", "premises"
         )
         if errors:
             raise ValidationError(errors)
@@ -434,6 +548,8 @@ class PlanItemCost(MunicipalityScopedModel, TimestampedModel):
 auditlog.register(Goal)
 auditlog.register(CostCategory)
 auditlog.register(PlansSettings)
+auditlog.register(Premises)
+auditlog.register(Tenancy)
 auditlog.register(ITPlan)
 auditlog.register(PlanItem, m2m_fields={"goals", "systems", "products", "product_requests"})
 auditlog.register(PlanItemCost)

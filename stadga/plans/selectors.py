@@ -16,7 +16,16 @@ from stadga.organisation.models import Board, Municipality
 
 from .access import plan_q
 from .choices import PLANNING_BOARD_KINDS
-from .models import CostCategory, Goal, ITPlan, PlanItem, PlanItemCost, PlansSettings
+from .models import (
+    CostCategory,
+    Goal,
+    ITPlan,
+    PlanItem,
+    PlanItemCost,
+    PlansSettings,
+    Premises,
+    Tenancy,
+)
 
 ZERO = Decimal("0")
 
@@ -59,6 +68,41 @@ def cost_category_get(*, access: Access, municipality: Municipality, pk: int) ->
     return get_object_or_404(qs.select_related("municipality"), pk=pk)
 
 
+# --- premises and their tenants (P3.7, P3.10): every member reads them ------------------------
+
+
+def premises_list(
+    *, access: Access, municipality: Municipality | None = None, archived: bool = False
+) -> QuerySet[Premises]:
+    qs = Premises.objects.filter(access.organisation_q(), archived_at__isnull=not archived)
+    if municipality is not None:
+        qs = qs.filter(municipality=municipality)
+    return qs.select_related("municipality")
+
+
+def premises_get(*, access: Access, municipality: Municipality, pk: int) -> Premises:
+    qs = Premises.objects.filter(access.organisation_q(), municipality=municipality)
+    return get_object_or_404(qs.select_related("municipality"), pk=pk)
+
+
+def tenancy_list(
+    *, access: Access, municipality: Municipality | None = None, archived: bool = False
+) -> QuerySet[Tenancy]:
+    qs = Tenancy.objects.filter(access.organisation_q(), archived_at__isnull=not archived)
+    if municipality is not None:
+        qs = qs.filter(municipality=municipality)
+    return qs.select_related("municipality", "premises", "department")
+
+
+def premises_tenancies(premises: Premises) -> list[Tenancy]:
+    """The premises' current (not archived) tenancies, latest first: one query."""
+    return list(
+        premises.tenancies.filter(archived_at__isnull=True)
+        .select_related("department")
+        .order_by("-valid_from", "department__name")
+    )
+
+
 # --- plans and items -------------------------------------------------------------------------
 
 
@@ -85,6 +129,7 @@ _ITEM_RELATED = (
     "department",
     "cost_category",
     "bearer",
+    "premises",
 )
 
 

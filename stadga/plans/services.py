@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +31,16 @@ from stadga.organisation.models import Department, Municipality
 from . import access as plans_access
 from .choices import FINISHED_ITEM_STATUSES, BearerKind, ItemStatus, PlanStatus
 from .defaults import DEFAULT_COST_CATEGORIES, DEFAULT_GOALS
-from .models import CostCategory, Goal, ITPlan, PlanItem, PlanItemCost, PlansSettings
+from .models import (
+    CostCategory,
+    Goal,
+    ITPlan,
+    PlanItem,
+    PlanItemCost,
+    PlansSettings,
+    Premises,
+    Tenancy,
+)
 from .selectors import plans_settings_for
 
 # --- who may ---------------------------------------------------------------------------------
@@ -303,6 +313,7 @@ def it_plan_copy_to_next_year(*, plan: ITPlan, actor: Any) -> ITPlan:
                     "cost_category": item.cost_category,
                     "bearer": item.bearer,
                     "bearer_reason": item.bearer_reason,
+                    "premises": item.premises,
                     "copied_from": item,
                     "goals": list(item.goals.all()),
                     "systems": list(item.systems.all()),
@@ -495,3 +506,94 @@ def plan_item_follow_up(
                     municipality=item.municipality,
                 )
     return item
+
+
+# --- premises and their tenants (P3.6, P3.7, P3.10) -----------------------------------------------
+
+
+def premises_create(*, municipality: Municipality, data: Mapping[str, Any], actor: Any) -> Premises:
+    _require_keeper(actor, municipality)
+    return object_create(model=Premises, data=data, actor=actor, municipality=municipality)
+
+
+def premises_update(
+    *, premises: Premises, data: Mapping[str, Any], actor: Any
+) -> tuple[Premises, bool]:
+    _require_keeper(actor, premises.municipality)
+    return object_update(instance=premises, data=data, actor=actor)
+
+
+def premises_archive(*, premises: Premises, actor: Any) -> Premises:
+    _require_keeper(actor, premises.municipality)
+    return object_archive(instance=premises, actor=actor)
+
+
+def premises_restore(*, premises: Premises, actor: Any) -> Premises:
+    _require_keeper(actor, premises.municipality)
+    return object_restore(instance=premises, actor=actor)
+
+
+def _percent(share: Decimal) -> str:
+    return f"{(share * 100).normalize():f} %".replace(".", ",")
+
+
+def tenancies_set(
+    *,
+    premises: Premises,
+    valid_from: datetime.date,
+    shares: Iterable[tuple[Department, Decimal]],
+    actor: Any,
+) -> list[Tenancy]:
+    """The premises' tenants from `valid_from` on, with their shares (P3.7), which must sum to
+    exactly one; no tenants at all means the premises stands empty from that day.
+
+    Tenancies in force the day before end then; those starting on or after `valid_from` are
+    superseded and archived (kept, not deleted). So on every day the tenancies in force sum to
+    one or there are none: the invariant the internal-rent allocation relies on."""
+    _require_keeper(actor, premises.municipality)
+    rows = [(department, Decimal(share)) for department, share in shares]
+    errors: list[str] = []
+    departments = [d.pk for d, _share in rows]
+    if len(departments) != len(set(departments)):
+        errors.append(_("Each department once."))
+    if any(d.municipality_id != premises.municipality_id for d, _share in rows):
+        errors.append(_("A department belongs to another municipality."))
+    if any(not Decimal("0") < share <= Decimal("1") for _d, share in rows):
+        errors.append(_("Each share is more than 0 and at most 1."))
+    total = sum((share for _d, share in rows), Decimal("0"))
+    if rows and total != Decimal("1"):
+        errors.append(
+            _(
+                "The shares of %(premises)s sum to %(total)s; together the tenants must hold "
+                "100 %% of the premises."
+            )
+            % {"premises": premises, "total": _percent(total)}
+        )
+    if errors:
+        raise ValidationError(errors)
+    day_before = valid_from - datetime.timedelta(days=1)
+    current = Tenancy.objects.filter(premises=premises, archived_at__isnull=True).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=valid_from)
+    )
+    created = []
+    with governed_write(actor):
+        for tenancy in current:
+            if tenancy.valid_from >= valid_from:
+                object_archive(instance=tenancy, actor=actor)
+            else:
+                object_update(instance=tenancy, data={"valid_until": day_before}, actor=actor)
+        for department, share in rows:
+            created.append(
+                object_create(
+                    model=Tenancy,
+                    data={
+                        "premises": premises,
+                        "department": department,
+                        "share": share,
+                        "valid_from": valid_from,
+                    },
+                    actor=actor,
+                    municipality=premises.municipality,
+                )
+            )
+    return created

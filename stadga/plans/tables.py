@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stadga.core.tables import ScopedTable
 
-from .models import CostCategory, Goal, ITPlan, PlanItem
+from .models import CostCategory, Goal, ITPlan, PlanItem, Premises
 
 
 class ITPlanTable(ScopedTable):
@@ -56,3 +56,13 @@ class CostCategoryTable(ScopedTable):
     class Meta(ScopedTable.Meta):
         model = CostCategory
         fields = ("name", "default_bearer", "recovered_through_rent")
+
+
+class PremisesTable(ScopedTable):
+    name = tables.Column(linkify=True)
+    address = tables.Column(default="–")
+    tenure = tables.Column()
+
+    class Meta(ScopedTable.Meta):
+        model = Premises
+        fields = ("name", "address", "tenure")

@@ -33,6 +33,9 @@ def _items() -> list:
 urlpatterns = [
     path("rollup/", views.RollupView.as_view(), name="rollup"),
     path("settings/", views.PlansSettingsView.as_view(), name="settings"),
+    path("rent/", views.RentAllocationView.as_view(), name="rent"),
+    path("premises/<int:pk>/tenants/", views.TenantsView.as_view(), name="premises_tenants"),
+    path("premises/", include(views.premises_views.urls())),
     path("goals/", include(views.goal_views.urls())),
     path("cost-categories/", include(views.costcategory_views.urls())),
     path("items/", include(_items())),

@@ -26,13 +26,19 @@ from stadga.core.views import (
     Registration,
 )
 from stadga.organisation.access import Access
-from stadga.organisation.models import Municipality
+from stadga.organisation.models import Department, Municipality
 
 from . import access as plans_access
-from . import selectors, services
+from . import rent, selectors, services
 from .choices import PlanStatus
-from .exports import write_rollup_xlsx
-from .filters import CostCategoryFilterSet, GoalFilterSet, ITPlanFilterSet, PlanItemFilterSet
+from .exports import write_rent_xlsx, write_rollup_xlsx
+from .filters import (
+    CostCategoryFilterSet,
+    GoalFilterSet,
+    ITPlanFilterSet,
+    PlanItemFilterSet,
+    PremisesFilterSet,
+)
 from .forms import (
     AdoptForm,
     CostCategoryForm,
@@ -43,10 +49,13 @@ from .forms import (
     ITPlanForm,
     PlanItemForm,
     PlansSettingsForm,
+    PremisesForm,
+    TenantFormSet,
+    TenantsForm,
     YearForm,
 )
-from .models import CostCategory, Goal, ITPlan, PlanItem
-from .tables import CostCategoryTable, GoalTable, ITPlanTable, PlanItemTable
+from .models import CostCategory, Goal, ITPlan, PlanItem, Premises
+from .tables import CostCategoryTable, GoalTable, ITPlanTable, PlanItemTable, PremisesTable
 from .tabular import PlanItemTabular
 
 NAV_SECTION = "plans"
@@ -509,6 +518,136 @@ class RollupView(MunicipalityView):
                 rows=rollup.row_cells(),
                 totals=rollup.totals(),
                 years=selectors.plan_years(municipality=self.municipality),
+            ),
+        )
+
+
+# --- premises, their tenants and the internal rent (P3.6, P3.7, P3.10) --------------------------
+
+
+def _premises_context(access: Access, premises: Premises) -> dict[str, Any]:
+    tenancies = selectors.premises_tenancies(premises)
+    today = timezone.localdate()
+    return {
+        "tenancies": tenancies,
+        "current": [t for t in tenancies if t.in_force_on(today)],
+        "can_set_tenants": _keeps(access, premises) and not premises.is_archived,
+    }
+
+
+premises_views = Registration(
+    model=Premises,
+    nav_section=NAV_SECTION,
+    list_queryset=selectors.premises_list,
+    get_object=selectors.premises_get,
+    table=PremisesTable,
+    filterset=PremisesFilterSet,
+    form=PremisesForm,
+    create=services.premises_create,
+    update=lambda premises, data, actor: services.premises_update(
+        premises=premises, data=data, actor=actor
+    ),
+    archive=lambda premises, actor: services.premises_archive(premises=premises, actor=actor),
+    restore=lambda premises, actor: services.premises_restore(premises=premises, actor=actor),
+    can_create=_keeps_in,
+    can_edit=_keeps,
+    can_archive=_keeps,
+    detail_fields=("name", "address", "tenure", "lease_note"),
+    detail_template="plans/premises_detail.html",
+    detail_context=_premises_context,
+)
+
+
+class TenantsView(RegisteredView):
+    """The premises' tenants and their shares from a day on (P3.7): set together, so that they
+    sum to one. The IT coordinator keeps them."""
+
+    registration = premises_views
+
+    def setup_premises(self, pk: int) -> Premises:
+        premises = self.get_object(pk)
+        if premises.is_archived or not _keeps(self.access, premises):
+            raise PermissionDenied
+        return premises
+
+    def departments(self) -> Any:
+        return Department.objects.filter(
+            municipality=self.municipality, archived_at__isnull=True
+        ).order_by("name")
+
+    def render(self, premises: Premises, form: Any, formset: Any, status: int = 200) -> Any:
+        return TemplateResponse(
+            self.request,
+            "plans/premises_tenants.html",
+            self.context(
+                object=premises,
+                form=form,
+                formset=formset,
+                cancel_url=premises.get_absolute_url(),
+            ),
+            status=status,
+        )
+
+    def get(self, request: HttpRequest, *args: Any, pk: int, **kwargs: Any) -> HttpResponse:
+        premises = self.setup_premises(pk)
+        today = timezone.localdate()
+        current = [t for t in selectors.premises_tenancies(premises) if t.in_force_on(today)]
+        formset = TenantFormSet(
+            initial=[{"department": t.department_id, "share": t.share} for t in current],
+            form_kwargs={"departments": self.departments()},
+        )
+        return self.render(premises, TenantsForm(initial={"valid_from": today}), formset)
+
+    def post(self, request: HttpRequest, *args: Any, pk: int, **kwargs: Any) -> HttpResponse:
+        premises = self.setup_premises(pk)
+        form = TenantsForm(request.POST)
+        formset = TenantFormSet(request.POST, form_kwargs={"departments": self.departments()})
+        if form.is_valid() and formset.is_valid():
+            shares = [
+                (f.cleaned_data["department"], f.cleaned_data["share"])
+                for f in formset.forms
+                if f.cleaned_data.get("department") is not None
+            ]
+            try:
+                services.tenancies_set(
+                    premises=premises,
+                    valid_from=form.cleaned_data["valid_from"],
+                    shares=shares,
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                formset._non_form_errors = formset.error_class(error.messages)  # type: ignore[attr-defined]
+            else:
+                messages.success(request, _("The tenants were saved."))
+                return HttpResponseRedirect(premises.get_absolute_url())
+        return self.render(premises, form, formset, status=400)
+
+
+class RentAllocationView(MunicipalityView):
+    """The year's internal-rent allocation of passive network costs (P3.6, P3.7): per department
+    its share in kronor, per premises the breakdown. Every member reads it, like the roll-up:
+    the finance office charges the rents from it. `?format=xlsx` downloads it."""
+
+    nav_section = NAV_SECTION
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = YearForm(request.GET or None)
+        year = form.year_or(timezone.localdate().year)
+        allocation = rent.rent_allocation(municipality=self.municipality, year=year)
+        if request.GET.get("format") == "xlsx":
+            out = io.BytesIO()
+            write_rent_xlsx(allocation, out)
+            response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
+            filename = f"internhyra-natverk-{self.municipality.slug}-{year}.xlsx"
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+        return TemplateResponse(
+            request,
+            "plans/rent.html",
+            self.context(
+                form=form,
+                allocation=allocation,
+                years=rent.rent_years(self.municipality),
             ),
         )
 

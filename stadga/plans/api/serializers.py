@@ -13,8 +13,16 @@ from stadga.catalogue.access import request_q
 from stadga.catalogue.models import Product, ProductRequest
 from stadga.organisation.models import Board, Department, Person
 from stadga.plans.access import plan_q
-from stadga.plans.choices import BearerKind, ItemStatus, PlanStatus
-from stadga.plans.models import CostCategory, Goal, ITPlan, PlanItem, PlanItemCost
+from stadga.plans.choices import BearerKind, ItemStatus, PlanStatus, Tenure
+from stadga.plans.models import (
+    CostCategory,
+    Goal,
+    ITPlan,
+    PlanItem,
+    PlanItemCost,
+    Premises,
+    Tenancy,
+)
 from stadga.security.api.serializers import InlineChoiceField
 from stadga.systems.models import System
 
@@ -182,6 +190,7 @@ class PlanItemSerializer(ScopedSerializer):
         "department": _members(Department),
         "cost_category": _members(CostCategory),
         "bearer": _members(Department),
+        "premises": _members(Premises),
     }
 
     class Meta:
@@ -203,6 +212,7 @@ class PlanItemSerializer(ScopedSerializer):
             "cost_category",
             "bearer",
             "bearer_reason",
+            "premises",
             "follow_up_status",
             "follow_up_comment",
             "followed_up_at",
@@ -224,6 +234,7 @@ class PlanItemSerializer(ScopedSerializer):
                 "department",
                 "cost_category",
                 "bearer",
+                "premises",
             )
         }
         validators: list[Any] = []
@@ -231,3 +242,69 @@ class PlanItemSerializer(ScopedSerializer):
 
 class PlanItemUpdateSerializer(PlanItemSerializer):
     municipality = _municipality_field()
+
+
+class PremisesSerializer(ScopedSerializer):
+    """A building or office the departments rent (P3.7); leased premises follow the investment
+    policy (P3.10). Its tenants are set through the `tenants` action."""
+
+    tenure = InlineChoiceField(choices=Tenure.choices, required=False)
+    follows_investment_policy = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Premises
+        fields = (
+            "id",
+            "municipality",
+            "name",
+            "address",
+            "tenure",
+            "lease_note",
+            "follows_investment_policy",
+            "url",
+            "is_archived",
+            *_TIMESTAMPS,
+        )
+        read_only_fields = _TIMESTAMPS
+        validators: list[Any] = []
+
+
+class PremisesUpdateSerializer(PremisesSerializer):
+    municipality = _municipality_field()
+
+
+class TenancySerializer(serializers.ModelSerializer):
+    """A department's share of a premises from one day (until another) (P3.7). Read-only here:
+    the tenants of a premises are set together through the premises' `tenants` action."""
+
+    municipality = _municipality_field()
+    department_name = serializers.CharField(source="department.name", read_only=True)
+    is_archived = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Tenancy
+        fields = (
+            "id",
+            "municipality",
+            "premises",
+            "department",
+            "department_name",
+            "share",
+            "valid_from",
+            "valid_until",
+            "is_archived",
+        )
+        read_only_fields = fields
+
+
+class TenantShareSerializer(serializers.Serializer):
+    department = serializers.IntegerField()
+    share = serializers.DecimalField(max_digits=5, decimal_places=4, min_value=0, max_value=1)
+
+
+class TenantsSerializer(serializers.Serializer):
+    """The premises' tenants from `valid_from` on; the shares sum to exactly 1 (or no tenants:
+    the premises stands empty from that day)."""
+
+    valid_from = serializers.DateField()
+    tenants = TenantShareSerializer(many=True)

@@ -10,19 +10,31 @@ from typing import Any
 
 import django_filters
 from django.db.models import Model, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from stadga.api.base import GovernedViewSet
-from stadga.organisation.models import Municipality
+from stadga.api.base import ID_PATTERN, ApiAutoSchema, GovernedViewSet, Pagination, flag_archived
+from stadga.organisation.access import access_for
+from stadga.organisation.models import Department, Municipality
 from stadga.plans import access as plans_access
 from stadga.plans import selectors, services
-from stadga.plans.choices import BearerKind, ItemStatus, PlanStatus
-from stadga.plans.models import CostCategory, Goal, ITPlan, PlanItem, PlanItemCost
+from stadga.plans.choices import BearerKind, ItemStatus, PlanStatus, Tenure
+from stadga.plans.models import (
+    CostCategory,
+    Goal,
+    ITPlan,
+    PlanItem,
+    PlanItemCost,
+    Premises,
+    Tenancy,
+)
 
 from . import serializers as s
 
@@ -69,6 +81,23 @@ class PlanItemFilter(MunicipalityScopedFilter):
     class Meta:
         model = PlanItem
         fields = ("municipality", "plan", "board", "year", "goal", "follow_up_status")
+
+
+class PremisesFilter(MunicipalityScopedFilter):
+    tenure = django_filters.MultipleChoiceFilter(choices=Tenure.choices)
+
+    class Meta:
+        model = Premises
+        fields = ("municipality", "tenure")
+
+
+class TenancyFilter(MunicipalityScopedFilter):
+    premises = django_filters.NumberFilter(field_name="premises_id")
+    department = django_filters.NumberFilter(field_name="department_id")
+
+    class Meta:
+        model = Tenancy
+        fields = ("municipality", "premises", "department")
 
 
 class _KeptByCoordinator(GovernedViewSet):
@@ -323,3 +352,84 @@ class PlanItemViewSet(GovernedViewSet):
             actor=request.user,
         )
         return self.represent(item)
+
+
+class PremisesViewSet(_KeptByCoordinator):
+    """The premises the departments rent (P3.7), owned or leased (P3.10); `tenants` sets who
+    rents them, and their shares, from a day on."""
+
+    model = Premises
+    serializer_class = s.PremisesSerializer
+    update_serializer_class = s.PremisesUpdateSerializer
+    filterset_class = PremisesFilter
+    search_fields = ("name", "address")
+    ordering_fields = ("name",)
+
+    def visible(self, *, archived: bool) -> QuerySet[Premises]:
+        return selectors.premises_list(access=self.access, archived=archived)
+
+    def visible_object(self, *, municipality: Municipality, pk: int) -> Premises:
+        return selectors.premises_get(access=self.access, municipality=municipality, pk=pk)
+
+    def service_create(self, *, municipality: Municipality, data: dict[str, Any]) -> Model:
+        return services.premises_create(
+            municipality=municipality, data=data, actor=self.request.user
+        )
+
+    def service_update(self, *, instance: Premises, data: dict[str, Any]) -> Model:
+        return services.premises_update(premises=instance, data=data, actor=self.request.user)[0]
+
+    def service_archive(self, *, instance: Any) -> Model:
+        return services.premises_archive(premises=instance, actor=self.request.user)
+
+    def service_restore(self, *, instance: Any) -> Model:
+        return services.premises_restore(premises=instance, actor=self.request.user)
+
+    @extend_schema(request=s.TenantsSerializer, responses=s.TenancySerializer(many=True))
+    @action(detail=True, methods=["post"])
+    def tenants(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Set the premises' tenants and their shares from `valid_from` on (P3.7): the shares
+        sum to exactly 1; the tenancies in force the day before end then."""
+        premises = self.get_object()
+        if not self.may_change(premises):
+            raise PermissionDenied(KEEPER_ONLY)
+        body = s.TenantsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        rows = body.validated_data["tenants"]
+        departments = {
+            d.pk: d
+            for d in Department.objects.filter(
+                municipality=premises.municipality, pk__in=[r["department"] for r in rows]
+            )
+        }
+        unknown = [r["department"] for r in rows if r["department"] not in departments]
+        if unknown:
+            raise ApiValidationError({"tenants": [_("Unknown department: %s") % unknown[0]]})
+        created = services.tenancies_set(
+            premises=premises,
+            valid_from=body.validated_data["valid_from"],
+            shares=[(departments[r["department"]], r["share"]) for r in rows],
+            actor=request.user,
+        )
+        return Response(s.TenancySerializer(created, many=True).data, status=201)
+
+
+class TenancyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Who rents which premises, with which share, from when until when (P3.7). Read-only:
+    tenants are set through the premises' `tenants` action, so the shares always sum to one."""
+
+    serializer_class = s.TenancySerializer
+    filterset_class = TenancyFilter
+    ordering_fields = ("valid_from", "premises__name")
+    lookup_value_regex = ID_PATTERN
+    pagination_class = Pagination
+    schema = ApiAutoSchema()
+
+    def get_queryset(self) -> QuerySet[Tenancy]:
+        access = access_for(self.request)
+        return selectors.tenancy_list(access=access, archived=flag_archived(self.request))
+
+    def get_object(self) -> Any:
+        instance = get_object_or_404(self.get_queryset(), pk=int(self.kwargs["pk"]))
+        self.check_object_permissions(self.request, instance)
+        return instance

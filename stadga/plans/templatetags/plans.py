@@ -26,3 +26,12 @@ def kr(value: Any) -> str:
 def cost_in(item: Any, year: int) -> Any:
     """The item's cost row for `year`, from its prefetched costs (None when there is none)."""
     return item.cost_in(year)
+
+
+@register.filter
+def percent(value: Any) -> str:
+    """A share held as a fraction, as a percentage the Swedish way: 0.3333 → "33,33 %"."""
+    if value is None or value == "":
+        return "–"
+    number = (Decimal(value) * 100).quantize(Decimal("0.01")).normalize()
+    return f"{number:f}".replace(".", ",") + NARROW_SPACE + "%"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -84,3 +85,33 @@ def test_a_second_load_changes_nothing(karlsborg: Any) -> None:
     before = (ITPlan.objects.count(), PlanItem.objects.count(), LogEntry.objects.count())
     load_demo()
     assert (ITPlan.objects.count(), PlanItem.objects.count(), LogEntry.objects.count()) == before
+
+
+def test_the_demo_internal_rent_for_the_network(karlsborg: Any, client: Any) -> None:
+    """P3.6, P3.7, P3.10: this year's cabling is allocated to the premises' tenants, to the
+    krona, and the finance office reads it."""
+    from stadga.organisation.choices import Role
+    from stadga.plans.models import Premises
+    from stadga.plans.rent import rent_allocation
+    from stadga.testing.factories import member
+
+    year = timezone.localdate().year
+    allocation = rent_allocation(municipality=karlsborg, year=year)
+    assert allocation.total > 0 and allocation.departments
+    assert allocation.unallocated == []
+    assert allocation.allocated == allocation.total
+    assert sum(r.total for r in allocation.rows) == allocation.total
+    for row in allocation.rows:
+        assert sum(p.amount for p in row.parts) == row.total
+        assert sum(p.share for p in row.parts) == 1
+    hall = next(r for r in allocation.rows if r.premises.name == "Kommunhuset")
+    assert sorted(p.share for p in hall.parts) == [
+        Decimal("0.25"),
+        Decimal("0.35"),
+        Decimal("0.40"),
+    ]
+    leased = Premises.objects.filter(municipality=karlsborg, tenure="leased")
+    assert leased.count() == 2 and all(p.follows_investment_policy for p in leased)
+    client.force_login(member(karlsborg, Role.IT_COORDINATOR))
+    page = client.get(f"/k/{karlsborg.slug}/plans/rent/?year={year}")
+    assert page.status_code == 200 and 'id="rent-departments"' in page.content.decode()
