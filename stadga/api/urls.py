@@ -13,6 +13,7 @@ from stadga.organisation.api import views as organisation
 from stadga.plans.api import views as plans
 from stadga.policy.api import views as policy
 from stadga.security.api import views as security
+from stadga.statusreports.api import views as statusreports
 from stadga.systems.api import views as systems
 
 from . import views
@@ -77,6 +78,7 @@ router.register("goals", plans.GoalViewSet, basename="goal")
 router.register("cost-categories", plans.CostCategoryViewSet, basename="costcategory")
 router.register("it-plans", plans.ITPlanViewSet, basename="itplan")
 router.register("plan-items", plans.PlanItemViewSet, basename="planitem")
+router.register("status-reports", statusreports.StatusReportViewSet, basename="statusreport")
 
 urlpatterns = [
     path("v1/auth/token/", views.ObtainTokenView.as_view(), name="token"),
