@@ -21,4 +21,5 @@ urlpatterns = [
     path("k/<slug:municipality>/it-group/", include("stadga.itgroup.urls")),
     path("k/<slug:municipality>/systems/", include("stadga.systems.urls")),
     path("k/<slug:municipality>/plans/", include("stadga.plans.urls")),
+    path("k/<slug:municipality>/status-reports/", include("stadga.statusreports.urls")),
 ]

@@ -13,6 +13,7 @@ from stadga.organisation.api import views as organisation
 from stadga.plans.api import views as plans
 from stadga.policy.api import views as policy
 from stadga.security.api import views as security
+from stadga.statusreports.api import views as statusreports
 from stadga.systems.api import views as systems
 
 from . import views
@@ -79,6 +80,7 @@ router.register("it-plans", plans.ITPlanViewSet, basename="itplan")
 router.register("plan-items", plans.PlanItemViewSet, basename="planitem")
 router.register("premises", plans.PremisesViewSet, basename="premises")
 router.register("tenancies", plans.TenancyViewSet, basename="tenancy")
+router.register("status-reports", statusreports.StatusReportViewSet, basename="statusreport")
 
 urlpatterns = [
     path("v1/auth/token/", views.ObtainTokenView.as_view(), name="token"),

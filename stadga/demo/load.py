@@ -157,6 +157,7 @@ class _Loader:
         self.load_inventory(m)
         self.load_itgroup(m)
         self.load_plans(m)
+        self.load_statusreports(m)
         return m
 
     def municipality(self) -> Municipality:
@@ -954,3 +955,15 @@ class _Loader:
             self.created[what] += 1
 
         load_plans(m, count)
+
+    # --- The status reports to the management group (P3.13) --------------------------------------
+
+    def load_statusreports(self, m: Municipality) -> None:
+        """One status report issued earlier in the year (`data_statusreports`), by the IT
+        coordinator."""
+        from .data_statusreports import load_statusreports
+
+        created = load_statusreports(
+            municipality=m, coordinator=self.demo_login(m, "it.samordnare")
+        )
+        self.created.update(created)

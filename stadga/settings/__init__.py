@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "stadga.inventory",
     "stadga.itgroup",
     "stadga.plans",
+    "stadga.statusreports",
     "stadga.notifications",
     "stadga.api",
     "django_tasks",

@@ -80,6 +80,7 @@ SHIPPED_RULES = {
     "plans.goal_p2_4_served": ["P2.4"],
     "plans.board_plan_adopted": ["P3.4"],
     "plans.plan_costs_per_year": ["P3.5"],
+    "statusreports.reported_twice_a_year": ["P3.13"],
 }
 
 
