@@ -1,6 +1,7 @@
-"""The installed-software inventory (P5.4, P5.5), the IT plans (P3.4, P3.5) and the IT group
-(P3.12) pass axe-core's WCAG 2.1 A and AA rules in Chromium on the demo municipality, as the IT
-coordinator sees them; the dictionary's "try" works by keyboard without JavaScript."""
+"""The installed-software inventory (P5.4, P5.5), the IT plans with the premises' internal rent
+(P3.4–P3.10), the IT group (P3.12) and the status reports (P3.13) pass axe-core's WCAG 2.1 A and
+AA rules in Chromium on the demo municipality, as the IT coordinator sees them; the dictionary's
+"try" works by keyboard without JavaScript."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from stadga.demo import DEMO_PASSWORD
 from stadga.demo.load import load_demo
 from stadga.inventory.models import Device, InventorySource, NormalisationRule
 from stadga.itgroup.models import ITGroupMeeting, ITGroupMember
-from stadga.plans.models import ITPlan, PlanItem
+from stadga.plans.models import ITPlan, PlanItem, Premises
+from stadga.statusreports.models import StatusReport
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -111,9 +113,12 @@ def test_plan_and_it_group_pages_have_no_axe_violations(browser: Any, site: dict
     follow_up = f"/items/{item.pk}/follow-up/"
     member = ITGroupMember.objects.filter(municipality=m).first()
     meeting = ITGroupMeeting.objects.filter(municipality=m).order_by("starts_at").first()
+    premises = Premises.objects.filter(municipality=m).first()
+    report = StatusReport.objects.filter(municipality=m).first()
     page = browser.new_page()
     log_in(page, site)
     plans = f"{site['url']}/k/{m.slug}/plans"
+    reports = f"{site['url']}/k/{m.slug}/status-reports"
     group = f"{site['url']}/k/{m.slug}/it-group"
     for url in [
         f"{plans}/",
@@ -124,6 +129,13 @@ def test_plan_and_it_group_pages_have_no_axe_violations(browser: Any, site: dict
         f"{plans}/goals/",
         f"{plans}/cost-categories/",
         f"{plans}/settings/",
+        f"{plans}/premises/",
+        f"{plans}/premises/{premises.pk}/",
+        f"{plans}/premises/{premises.pk}/tenants/",
+        f"{plans}/rent/",
+        f"{reports}/",
+        f"{reports}/{report.pk}/",
+        f"{reports}/new/",
         f"{group}/",
         f"{group}/members/",
         f"{group}/members/{member.pk}/",
