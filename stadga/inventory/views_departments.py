@@ -12,22 +12,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from stadga.core.views import MunicipalityView
 from stadga.organisation.models import Department
 
 from .services_departments import ReportedDepartment, department_mappings_save, reported_departments
+from .views_base import InventoryView
 
 
-class DepartmentMappingView(MunicipalityView):
-    nav_section = "inventory"
-
+class DepartmentMappingView(InventoryView):
     def departments(self) -> list[Department]:
         return list(
             Department.objects.filter(
@@ -36,8 +33,7 @@ class DepartmentMappingView(MunicipalityView):
         )
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not self.access.reads_all(self.municipality.pk):
-            raise PermissionDenied
+        self.require_reader()
         return self.render(reported_departments(self.municipality))
 
     def render(
@@ -49,7 +45,7 @@ class DepartmentMappingView(MunicipalityView):
             self.context(
                 rows=rows,
                 departments=self.departments(),
-                may_map=self.access.keeps_register(self.municipality.pk),
+                may_map=self.may_keep(),
                 unmapped=sum(1 for row in rows if row.department_id is None),
                 error=error,
             ),
@@ -57,8 +53,7 @@ class DepartmentMappingView(MunicipalityView):
         )
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not self.access.keeps_register(self.municipality.pk):
-            raise PermissionDenied
+        self.require_keeper()
         rows = reported_departments(self.municipality)
         departments = {str(d.pk): d for d in self.departments()}
         choices: dict[str, Department | None] = {}

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any, cast
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Case,
     Count,
@@ -41,7 +40,6 @@ from stadga.core.tabular.columns import Column, Date, Parser, Text
 from stadga.core.tabular.reading import FORMATS
 from stadga.core.tabular.spec import TabularSpec
 from stadga.core.tabular.views import download_response
-from stadga.core.views import MunicipalityView
 
 from .choices import NOT_SUPPORTED, SUPPORTED, Reconciliation
 from .filters_report import DeviationFilterForm, DeviceFilterForm, ReportFilterForm
@@ -54,8 +52,8 @@ from .reconciliation import (
     status_case,
     titles_with_status,
 )
+from .views_base import InventoryView
 
-NAV_SECTION = "inventory"
 PAGE_SIZE = 50
 EXPORT_CHUNK = 2000
 
@@ -71,14 +69,11 @@ STATUS_CLASS = {
 }
 
 
-class InventoryReportView(MunicipalityView):
-    """A page of the report: only for those who read everything (`reads_all`)."""
-
-    nav_section = NAV_SECTION
+class InventoryReportView(InventoryView):
+    """A page of the report: read only."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not self.access.reads_all(self.municipality.pk):
-            raise PermissionDenied
+        self.require_reader()
         return self.page(request, **kwargs)
 
     def page(self, request: HttpRequest, **kwargs: Any) -> HttpResponseBase:

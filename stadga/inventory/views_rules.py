@@ -27,10 +27,9 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from stadga.core.tabular import views as tabular_views
-from stadga.core.views import MunicipalityView
 
 from .choices import RuleAction
 from .dictionary import Match, Trial, dictionary_try
@@ -51,31 +50,19 @@ from .services_rules import (
     normalisation_rule_save,
 )
 from .tabular import NormalisationRuleTabular
+from .views_base import NAV_SECTION
+from .views_base import InventoryView as BaseInventoryView
 
-NAV_SECTION = "inventory"
 TITLES_PER_PAGE = 25
 # The trial lists at most this many changed titles (and says how many there are in all).
 TRIAL_CHANGES = 100
 TRIAL_MATCHES = 25
 
 
-class InventoryView(MunicipalityView):
-    """A page of the inventory: readers of the whole municipality only (others get a 403;
-    another municipality's users a 404, from `MunicipalityView`)."""
+class InventoryView(BaseInventoryView):
+    """A page of the software dictionary."""
 
-    nav_section = NAV_SECTION
-
-    def may_edit(self) -> bool:
-        return self.access.keeps_register(self.municipality.pk)
-
-    def require_reader(self) -> None:
-        if not self.access.reads_all(self.municipality.pk):
-            raise PermissionDenied
-
-    def require_keeper(self) -> None:
-        self.require_reader()
-        if not self.may_edit():
-            raise PermissionDenied(_("Only the IT department edits the software dictionary."))
+    keeper_only = gettext_lazy("Only the IT department edits the software dictionary.")
 
     def url(self, name: str, **kwargs: Any) -> str:
         return reverse(
@@ -145,7 +132,7 @@ class RuleListView(InventoryView):
             self.context(
                 rows=rows,
                 archived=archived,
-                can_edit=self.may_edit(),
+                can_edit=self.may_keep(),
                 title_count=sum(decided.values()),
                 unknown_count=decided.get(None, 0),
             ),
@@ -538,7 +525,7 @@ class TitleListView(InventoryView):
                 page=page,
                 rows=rows,
                 rule=rule,
-                can_edit=self.may_edit(),
+                can_edit=self.may_keep(),
                 sort_installations=(
                     TitleSort.LEAST_INSTALLED
                     if chosen["sort"] == TitleSort.MOST_INSTALLED

@@ -13,7 +13,7 @@ import logging
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -23,32 +23,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stadga.core.views import PAGE_SIZE, MunicipalityView
+from stadga.core.views import PAGE_SIZE
 
 from . import services, tasks
 from .choices import SnapshotStatus
 from .forms_sources import InventoryUploadForm
 from .models import InventorySource, Snapshot
+from .views_base import InventoryView
 
 logger = logging.getLogger(__name__)
 
-NAV_SECTION = "inventory"
 
-
-class _InventoryView(MunicipalityView):
-    nav_section = NAV_SECTION
-
-    def require_reader(self) -> None:
-        if not self.access.reads_all(self.municipality.pk):
-            raise PermissionDenied
-
-    def may_keep(self) -> bool:
-        """The IT department uploads inventories (P3.2)."""
-        return self.access.keeps_register(self.municipality.pk)
-
-    def require_keeper(self) -> None:
-        if not self.may_keep():
-            raise PermissionDenied
+class _InventoryView(InventoryView):
+    """A page of the sources and their imports."""
 
     def source_get(self, pk: int) -> InventorySource:
         return get_object_or_404(InventorySource, pk=pk, municipality=self.municipality)
