@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from stadga.demo.load import load_demo
 from stadga.statusreports.choices import ReportStatus
 from stadga.statusreports.models import StatusReport
 from stadga.statusreports.reminders import report_due
+from stadga.statusreports.services import report_create, report_issue
 
 
 @pytest.fixture
@@ -40,3 +42,24 @@ def test_the_demo_has_one_issued_report_and_p3_13_partly_met(karlsborg: Any) -> 
     assert reminders and {r.recipient.user.username for r in reminders} == {"it.samordnare"}
     load_demo()  # loading again changes nothing
     assert StatusReport.objects.filter(municipality=karlsborg).count() == 1
+
+
+def test_an_issued_report_shows_what_the_live_policy_page_shows(karlsborg: Any) -> None:
+    """Issue 7's "done means": the IT coordinator issues a report whose figures match the live
+    policy page at that moment (its machine-readable form, `stadga compliance --format json`)."""
+    coordinator = get_user_model().objects.get(username="it.samordnare")
+    today = timezone.localdate()
+    report = report_create(
+        municipality=karlsborg,
+        data={"title": "Lägesrapport", "period_from": today.replace(day=1), "period_to": today},
+        actor=coordinator,
+    )
+    report_issue(report=report, actor=coordinator)
+    out = io.StringIO()
+    call_command("compliance", "--municipality", "karlsborg", "--format", "json", stdout=out)
+    live = {c["clause"]: c["status"] for c in json.loads(out.getvalue())["clauses"]}
+    issued = {c["clause"]: c["status"] for c in report.content["compliance"]["clauses"]}
+    # The report just issued counts for P3.13 itself on the live page; every other clause is
+    # exactly as the live page shows it.
+    assert live.pop("P3.13") == "met" and issued.pop("P3.13") == "partly_met"
+    assert issued == live
