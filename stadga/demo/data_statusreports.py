@@ -14,10 +14,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from stadga.core.dates import months_before
 from stadga.organisation.models import Municipality
 from stadga.statusreports import services
 from stadga.statusreports.models import StatusReport
-from stadga.statusreports.selectors import months_before, start_of
+from stadga.statusreports.selectors import start_of
 
 ISSUED_DAYS_AGO = 170
 

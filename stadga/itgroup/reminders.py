@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stadga.core.dates import add_months
 from stadga.notifications.reminders import Reminder, reminder_source
 from stadga.organisation.choices import Role
 from stadga.organisation.models import Department, Municipality, Person, RoleAssignment
@@ -25,15 +26,11 @@ from stadga.organisation.selectors import role_holders
 
 from .choices import MeetingStatus
 from .models import ITGroupMeeting, ITGroupMember, MeetingDecision, current_member_q
-from .selectors import last_held_meeting, months_before, settings_for
+from .selectors import last_held_meeting, settings_for
 
 
 def _group_url(municipality: Municipality) -> str:
     return reverse("itgroup:group", kwargs={"municipality": municipality.slug})
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    return months_before(day, -months)
 
 
 def group_kept(municipality: Municipality) -> bool:

@@ -21,12 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from stadga.core.dates import months_before
 from stadga.organisation.models import Department
 from stadga.policy.choices import Status
 from stadga.policy.registry import OFFENDER_LIMIT, Offender, RuleContext, RuleResult, rule
 
 from .models import ITGroupMember, current_member_q
-from .selectors import last_held_meeting, months_before, settings_for
+from .selectors import last_held_meeting, settings_for
 
 
 @rule(

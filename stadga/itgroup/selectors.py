@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from stadga.core.dates import months_before
 from stadga.organisation.access import Access
 from stadga.organisation.choices import Role
 from stadga.organisation.models import Department, Municipality, Person
@@ -33,13 +33,6 @@ def settings_for(municipality: Municipality) -> ITGroupSettings:
     """The municipality's IT group settings: the stored row, or the defaults (unsaved). One
     query."""
     return ITGroupSettings.for_municipality(municipality)
-
-
-def months_before(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` months earlier (the month's last day when it is shorter)."""
-    year, month0 = divmod(day.year * 12 + day.month - 1 - months, 12)
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return datetime.date(year, month0 + 1, min(day.day, last))
 
 
 def member_list(

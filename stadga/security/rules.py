@@ -28,6 +28,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from stadga.core.dates import months_before
 from stadga.policy.choices import Status
 from stadga.policy.registry import OFFENDER_LIMIT, Offender, RuleContext, RuleResult, rule
 from stadga.systems.choices import Aspect
@@ -57,11 +58,6 @@ def settings_of(ctx: RuleContext) -> SecuritySettings:
     """The municipality's security settings, or an unsaved row with the defaults: one query."""
     found = SecuritySettings.objects.filter(municipality=ctx.municipality).first()
     return found or SecuritySettings(municipality=ctx.municipality)
-
-
-def months_before(day: datetime.date, months: int) -> datetime.date:
-    """`day` less calendar months (31 March less one month is 28/29 February)."""
-    return day - relativedelta(months=months)
 
 
 def _day(value: datetime.date | datetime.datetime) -> str:

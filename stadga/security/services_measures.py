@@ -7,12 +7,12 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stadga.core.dates import add_months
 from stadga.core.services import governed_write, object_archive, object_restore, object_update
 from stadga.organisation.models import Municipality, Person
 
@@ -21,12 +21,6 @@ from .models import DEFAULT_FOLLOW_UP_MONTHS, FollowUp, Measure, Requirement, Se
 
 # The model's own default, for a measure no level speaks for (e.g. a platform measure of its own).
 FALLBACK_FOLLOW_UP_MONTHS = Measure._meta.get_field("follow_up_months").default
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """`day` plus calendar months; a day past the month's end becomes its last day
-    (31 January + 1 month = 28 or 29 February)."""
-    return day + relativedelta(months=months)
 
 
 def follow_up_months_for_level(*, municipality: Municipality, level: int | None) -> int:

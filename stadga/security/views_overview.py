@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from stadga.core.dates import months_before
 from stadga.core.views import MunicipalityView
 from stadga.systems.choices import Aspect
 from stadga.systems.models import System
@@ -32,7 +33,6 @@ from .models import (
     SecuritySettings,
     ShortfallNotice,
 )
-from .rules import months_before
 
 # Follow-ups due this soon are listed as coming up.
 DUE_SOON_DAYS = 30

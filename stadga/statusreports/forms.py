@@ -7,11 +7,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stadga.core.dates import months_before
 from stadga.core.forms import ScopedModelForm
 
 from .figures import last_issued
 from .models import StatusReport
-from .selectors import months_before
 
 
 def _date() -> forms.DateInput:

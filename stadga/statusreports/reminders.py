@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stadga.core.dates import months_before
 from stadga.notifications.reminders import Reminder, reminder_source
 from stadga.organisation.choices import Role
 from stadga.organisation.models import Municipality
 from stadga.organisation.selectors import role_holders
 
-from .selectors import issued_since, months_before, start_of
+from .selectors import issued_since, start_of
 
 # A report is due when none has been issued for this many months: early enough to issue one
 # before six months pass, so that two fall in every twelve (P3.13).

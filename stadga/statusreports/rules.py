@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from stadga.core.dates import months_before
 from stadga.policy.registry import Offender, RuleContext, RuleResult, rule
 
-from .selectors import issued_since, months_before, start_of
+from .selectors import issued_since, start_of
 
 # P3.13: "at least twice a year".
 REPORTS_PER_YEAR = 2

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 
 from django.db.models import Count, Max, Q, QuerySet
@@ -38,13 +37,6 @@ def report_get(*, access: Access, municipality: Municipality, pk: int) -> Status
         "municipality", "issued_by", "archived_by"
     )
     return get_object_or_404(qs, pk=pk)
-
-
-def months_before(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` months earlier (the month's last day when it is shorter)."""
-    year, month0 = divmod(day.year * 12 + day.month - 1 - months, 12)
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return datetime.date(year, month0 + 1, min(day.day, last))
 
 
 def issued_since(

@@ -10,11 +10,11 @@ from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from stadga.core.dates import months_before
 from stadga.itgroup import services
 from stadga.itgroup.access import manages_group, reads_group
 from stadga.itgroup.choices import GroupRole, MeetingStatus, Presence
 from stadga.itgroup.models import ITGroupMember, MeetingAttendance
-from stadga.itgroup.selectors import months_before
 from stadga.notifications.models import Notification
 from stadga.organisation.access import Access
 from stadga.organisation.choices import Role

@@ -12,10 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from stadga.core.dates import add_months
 from stadga.organisation.choices import Role
 from stadga.organisation.models import Municipality, Person
 from stadga.security.models import FollowUp, Measure
-from stadga.security.services_measures import add_months
 from stadga.systems.models import System
 from stadga.testing.factories import MunicipalityFactory, PersonFactory, SystemFactory, member
 from stadga.testing.matrix import ViewMatrix

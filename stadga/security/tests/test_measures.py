@@ -11,6 +11,7 @@ from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from stadga.core.dates import add_months
 from stadga.organisation.choices import Role
 from stadga.organisation.models import Municipality, Person
 from stadga.security.choices import Effect, MeasureStatus, RequirementCategory
@@ -23,7 +24,6 @@ from stadga.security.models import (
     SecuritySettings,
 )
 from stadga.security.services_measures import (
-    add_months,
     follow_up_record,
     measure_archive,
     measure_create,
