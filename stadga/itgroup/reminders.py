@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from stadga.core.dates import add_months
 from stadga.notifications.reminders import Reminder, reminder_source
 from stadga.organisation.choices import Role
-from stadga.organisation.models import Department, Municipality, Person, RoleAssignment
-from stadga.organisation.selectors import role_holders
+from stadga.organisation.models import Department, Municipality, Person
+from stadga.organisation.selectors import current_assignments, role_holders
 
 from .choices import MeetingStatus
 from .models import ITGroupMeeting, ITGroupMember, MeetingDecision, current_member_q
@@ -71,16 +71,10 @@ def departments_unrepresented(
         return
     coordinators: dict[int, Person] = {}
     heads: dict[int, dict[int, Person]] = defaultdict(dict)
-    for assignment in (
-        RoleAssignment.objects.filter(
-            Q(role=Role.IT_COORDINATOR)
-            | Q(role=Role.DEPARTMENT_HEAD, department__in=[d.pk for d in departments]),
-            municipality=municipality,
-            archived_at__isnull=True,
-            person__archived_at__isnull=True,
-        )
-        .select_related("person")
-        .order_by("person__name", "pk")
+    for assignment in current_assignments(
+        municipality,
+        Q(role=Role.IT_COORDINATOR)
+        | Q(role=Role.DEPARTMENT_HEAD, department__in=[d.pk for d in departments]),
     ):
         if assignment.role == Role.IT_COORDINATOR:
             coordinators.setdefault(assignment.person_id, assignment.person)

@@ -68,20 +68,24 @@ def person_of(municipality: Municipality, actor: Any) -> Person | None:
     ).first()
 
 
+def current_assignments(municipality: Municipality, q: Q) -> QuerySet[RoleAssignment]:
+    """The municipality's role assignments in force within `q` (e.g. some roles, a board),
+    held by current people, with the person, by name."""
+    return (
+        RoleAssignment.objects.filter(
+            q, municipality=municipality, archived_at__isnull=True, person__archived_at__isnull=True
+        )
+        .select_related("person")
+        .order_by("person__name", "pk")
+    )
+
+
 def role_holders(
     municipality: Municipality, roles: Iterable[str], *, q: Q | None = None
 ) -> list[Person]:
     """The current people who hold one of `roles` in the municipality (within `q`, e.g. a
     department), each once, by name. One query."""
-    assignments = RoleAssignment.objects.filter(
-        municipality=municipality,
-        role__in=list(roles),
-        archived_at__isnull=True,
-        person__archived_at__isnull=True,
-    )
-    if q is not None:
-        assignments = assignments.filter(q)
     people: dict[int, Person] = {}
-    for assignment in assignments.select_related("person").order_by("person__name", "pk"):
+    for assignment in current_assignments(municipality, Q(role__in=list(roles)) & (q or Q())):
         people.setdefault(assignment.person_id, assignment.person)
     return list(people.values())

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from stadga.notifications.reminders import Reminder, reminder_source
 from stadga.organisation.choices import Role
-from stadga.organisation.models import Board, Municipality, Person, RoleAssignment
+from stadga.organisation.models import Board, Municipality, Person
+from stadga.organisation.selectors import current_assignments
 
 from .choices import ADOPTED_STATUSES, FOLLOWED_UP_STATUSES
 from .models import ITPlan
@@ -28,15 +29,8 @@ from .selectors import plans_settings_for
 
 def _recipients(municipality: Municipality, boards: list[Board]) -> dict[int | None, list[Person]]:
     """The IT coordinators (under None) and each board's members (under its id). One query."""
-    assignments = (
-        RoleAssignment.objects.filter(
-            Q(role=Role.IT_COORDINATOR) | Q(role=Role.BOARD_MEMBER, board__in=boards),
-            municipality=municipality,
-            archived_at__isnull=True,
-            person__archived_at__isnull=True,
-        )
-        .select_related("person")
-        .order_by("person__name", "pk")
+    assignments = current_assignments(
+        municipality, Q(role=Role.IT_COORDINATOR) | Q(role=Role.BOARD_MEMBER, board__in=boards)
     )
     people: dict[int | None, dict[int, Person]] = defaultdict(dict)
     for assignment in assignments:
