@@ -22,4 +22,5 @@ urlpatterns = [
     path("k/<slug:municipality>/systems/", include("stadga.systems.urls")),
     path("k/<slug:municipality>/plans/", include("stadga.plans.urls")),
     path("k/<slug:municipality>/status-reports/", include("stadga.statusreports.urls")),
+    path("k/<slug:municipality>/training/", include("stadga.training.urls")),
 ]

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "stadga.itgroup",
     "stadga.plans",
     "stadga.statusreports",
+    "stadga.training",
     "stadga.notifications",
     "stadga.api",
     "django_tasks",
