@@ -59,6 +59,7 @@ HEADER = [
 ]
 DELIMITER = ";"
 BASELINE_TABLE = "bench_inventory_raw"
+FLOOR_TABLE = "bench_inventory_floor"
 MB = 1024 * 1024
 
 
@@ -484,6 +485,41 @@ def baseline(path: Path) -> tuple[str, float, int]:
     return what, seconds, loaded
 
 
+def storage_floor(snapshot: Any, workdir: str) -> tuple[float, int]:
+    """PostgreSQL only: the seconds `COPY` takes to write the snapshot's installations, already
+    resolved to their keys (no parsing, no lookups, no tallies), into a fresh table with the
+    installation table's key and indexes; and the rows written. The least any import that keeps
+    the installations indexed must spend, to set beside the baseline."""
+    from django.db import connection
+
+    from stadga.inventory.models import Installation
+
+    table = connection.ops.quote_name(FLOOR_TABLE)
+    source = connection.ops.quote_name(Installation._meta.db_table)
+    rows_file = Path(workdir) / "installations.copy"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(f"CREATE TABLE {table} (LIKE {source} INCLUDING INDEXES)")
+        query = f"COPY (SELECT * FROM {source} WHERE snapshot_id = %s) TO STDOUT"
+        with rows_file.open("wb") as out, cursor.copy(query, [snapshot.pk]) as copy:
+            for chunk in copy:
+                out.write(chunk)
+    try:
+        with rows_file.open("rb") as stream, connection.cursor() as cursor:
+            start = time.perf_counter()
+            with cursor.copy(f"COPY {table} FROM STDIN") as copy:
+                while chunk := stream.read(1024 * 1024):
+                    copy.write(chunk)
+            seconds = time.perf_counter() - start
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")
+            written = cursor.fetchone()[0]
+    finally:
+        rows_file.unlink()
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    return seconds, written
+
+
 def reconciliation_report(municipality: Any) -> Callable[[], Any]:
     """The reconciliation report of the municipality's current snapshots, as its page asks for it:
     totals, per department, per product, the trend (`stadga.inventory.reconciliation.report`)."""
@@ -738,6 +774,12 @@ def main() -> None:
             baseline_what = runs[0][0]
             baseline_seconds = statistics.median(seconds for _what, seconds, _rows in runs)
             baseline_rows = runs[0][2]
+            last = first.snapshot if second is None else second.snapshot
+            floors = (
+                [storage_floor(last, workdir) for _ in range(args.baseline_runs)]
+                if connection.vendor == "postgresql"
+                else []
+            )
 
             def memory(figures: ImportFigures) -> str:
                 reset = "reset before the import" if figures.reset_works else "process lifetime"
@@ -805,6 +847,15 @@ def main() -> None:
             if second is not None:
                 ratios += f", re-import {second.seconds / baseline_seconds:.1f}×"
             print(f"ratio:              {ratios} the baseline")
+            if floors:
+                floor_seconds = statistics.median(seconds for seconds, _rows in floors)
+                print(
+                    f"storage floor:      {floor_seconds:.2f} s (median of {len(floors)}), "
+                    f"{floor_seconds / baseline_seconds:.1f}× the baseline — COPY of the "
+                    f"{floors[0][1]:,} installations already resolved to keys into a table with "
+                    "the installation table's key and two indexes: what keeping them indexed "
+                    "costs before any parsing, lookup or tally"
+                )
         finally:
             if real_database:
                 cleanup(municipality.pk, log_after)
