@@ -47,3 +47,10 @@ def role_label(municipality: Any, role: str) -> str:
     from stadga.organisation.choices import Role
 
     return str(Role(role).label)
+
+
+@register.filter
+def pairs(mapping: Any) -> list[tuple[Any, Any]]:
+    """A dict's (key, value) pairs. `{% for k, v in d.items %}` looks `items` up as a key first,
+    so it breaks on a dict that has one, such as the change log of a field named "items"."""
+    return list(mapping.items()) if isinstance(mapping, dict) else []
