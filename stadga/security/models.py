@@ -5,6 +5,7 @@ of processing activities (GDPR art. 30)."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from auditlog.registry import auditlog
 from django.core.exceptions import ValidationError
@@ -20,6 +21,14 @@ from stadga.systems.choices import Aspect
 from stadga.systems.models import level_errors
 
 from .choices import Effect, LegalBasis, MeasureStatus, NoticeStatus, RequirementCategory
+
+DEFAULT_FOLLOW_UP_MONTHS = {1: 24, 2: 12, 3: 6, 4: 3}
+
+
+def default_follow_up_months() -> dict[str, int]:
+    """The follow-up interval per consequence level as the settings store it (JSON keys are
+    strings)."""
+    return {str(level): months for level, months in DEFAULT_FOLLOW_UP_MONTHS.items()}
 
 
 class SecuritySettings(TimestampedModel):
@@ -40,7 +49,7 @@ class SecuritySettings(TimestampedModel):
     # Follow-up interval in months per consequence level, e.g. {"1": 24, "2": 12, "3": 6, "4": 3}
     follow_up_months = models.JSONField(
         _("follow-up interval per level (months)"),
-        default=dict,
+        default=default_follow_up_months,
         blank=True,
     )
 
@@ -52,11 +61,16 @@ class SecuritySettings(TimestampedModel):
     def __str__(self) -> str:
         return str(self.municipality)
 
+    @classmethod
+    def for_municipality(cls, municipality: Any) -> SecuritySettings:
+        """The municipality's stored settings, or (unsaved) the defaults it would get: one
+        query. The one reader of the settings; `services.security_settings_for` stores them."""
+        return cls.objects.filter(municipality=municipality).first() or cls(
+            municipality=municipality
+        )
+
     def get_absolute_url(self) -> str:
         return reverse("security:settings", kwargs={"municipality": self.municipality.slug})
-
-
-DEFAULT_FOLLOW_UP_MONTHS = {1: 24, 2: 12, 3: 6, 4: 3}
 
 
 class InformationType(GovernedModel):

@@ -56,8 +56,7 @@ M = TypeVar("M", bound=Model)
 
 def settings_of(ctx: RuleContext) -> SecuritySettings:
     """The municipality's security settings, or an unsaved row with the defaults: one query."""
-    found = SecuritySettings.objects.filter(municipality=ctx.municipality).first()
-    return found or SecuritySettings(municipality=ctx.municipality)
+    return SecuritySettings.for_municipality(ctx.municipality)
 
 
 def _day(value: datetime.date | datetime.datetime) -> str:

@@ -32,7 +32,6 @@ from stadga.systems.services import system_update
 
 from .catalogue import Catalogue, CatalogueError
 from .models import (
-    DEFAULT_FOLLOW_UP_MONTHS,
     InformationType,
     Requirement,
     RequirementCatalogue,
@@ -114,12 +113,9 @@ def security_settings_for(municipality: Municipality) -> SecuritySettings:
     found = SecuritySettings.objects.filter(municipality=municipality).first()
     if found is not None:
         return found
-    defaults = {"follow_up_months": {str(k): v for k, v in DEFAULT_FOLLOW_UP_MONTHS.items()}}
     try:
         with transaction.atomic():
-            created, _created = SecuritySettings.objects.get_or_create(
-                municipality=municipality, defaults=defaults
-            )
+            created, _created = SecuritySettings.objects.get_or_create(municipality=municipality)
     except IntegrityError:  # created by a concurrent request meanwhile
         created = SecuritySettings.objects.get(municipality=municipality)
     return created

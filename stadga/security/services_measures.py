@@ -28,8 +28,7 @@ def follow_up_months_for_level(*, municipality: Municipality, level: int | None)
     level, the more often. Read from its security settings, else the shipped defaults."""
     if level is None:
         return FALLBACK_FOLLOW_UP_MONTHS
-    row = SecuritySettings.objects.filter(municipality=municipality).first()
-    configured = row.follow_up_months if row is not None else {}
+    configured = SecuritySettings.for_municipality(municipality).follow_up_months
     # JSON keys are strings; accept ints too, should a settings form store them so.
     for key in (str(level), level):
         value = configured.get(key) if isinstance(configured, dict) else None

@@ -85,17 +85,8 @@ def can_file_notice(access: Access, municipality: Municipality) -> bool:
 
 
 def security_settings(municipality: Municipality) -> SecuritySettings:
-    """The municipality's security settings: those of the classification's services when they
-    offer them, else the stored row, else the defaults (unsaved)."""
-    try:
-        from . import services_classification
-    except ImportError:
-        services_classification = None  # type: ignore[assignment]
-    settings_for = getattr(services_classification, "security_settings_for", None)
-    if settings_for is not None:
-        return settings_for(municipality)  # type: ignore[no-any-return]
-    row = SecuritySettings.objects.filter(municipality=municipality).first()
-    return row or SecuritySettings(municipality=municipality)
+    """The municipality's security settings, stored or (unsaved) the defaults."""
+    return SecuritySettings.for_municipality(municipality)
 
 
 def escalation_days(municipality: Municipality) -> int:

@@ -38,7 +38,7 @@ from .forms_classification import (
     InformationTypeForm,
     SecuritySettingsForm,
 )
-from .models import InformationType
+from .models import InformationType, SecuritySettings
 from .requirements import by_category, triggered_with_measures
 from .tabular import ClassificationTabular
 
@@ -123,7 +123,7 @@ def _can_create(access: Access, municipality: Municipality) -> bool:
 
 def _detail_context(access: Access, information_type: InformationType) -> dict[str, Any]:
     levels = _levels(information_type.municipality)
-    settings = services.security_settings_for(information_type.municipality)
+    settings = SecuritySettings.for_municipality(information_type.municipality)
     return {
         "level_rows": [
             (Aspect(aspect).label, levels.get(level) if level is not None else None)
@@ -286,7 +286,7 @@ class SystemClassificationView(MunicipalityView):
             access=self.access, municipality=self.municipality, pk=system_pk
         )
         system.municipality = self.municipality
-        settings = services.security_settings_for(self.municipality)
+        settings = SecuritySettings.for_municipality(self.municipality)
         months = settings.classification_review_months
         levels = _levels(self.municipality)
         today = timezone.localdate()
@@ -358,7 +358,7 @@ class SecuritySettingsView(MunicipalityView):
         )
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        settings = services.security_settings_for(self.municipality)
+        settings = SecuritySettings.for_municipality(self.municipality)
         return self.render(SecuritySettingsForm(settings=settings))
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

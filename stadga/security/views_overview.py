@@ -52,8 +52,7 @@ class OverviewView(MunicipalityView):
         access = self.access
         today = timezone.localdate()
         now = timezone.now()
-        settings = SecuritySettings.objects.filter(municipality=municipality).first()
-        settings = settings or SecuritySettings(municipality=municipality)
+        settings = SecuritySettings.for_municipality(municipality)
         cutoff = months_before(today, settings.classification_review_months)
 
         # P9.1: the systems in use the user reads, and their information types.

@@ -56,7 +56,6 @@ from stadga.security.choices import (
 )
 from stadga.security.exports_measures import with_last_follow_up
 from stadga.security.models import (
-    DEFAULT_FOLLOW_UP_MONTHS,
     FollowUp,
     Incident,
     InformationType,
@@ -701,16 +700,6 @@ _SLUG = OpenApiParameter(
 )
 
 
-def _settings_or_defaults(municipality: Municipality, stored: SecuritySettings | None) -> Any:
-    """The stored settings, or (unsaved) the defaults the municipality would get."""
-    if stored is not None:
-        return stored
-    defaults = SecuritySettings(municipality=municipality)
-    defaults.follow_up_months = {str(k): v for k, v in DEFAULT_FOLLOW_UP_MONTHS.items()}
-    defaults.updated_at = None  # type: ignore[assignment]
-    return defaults
-
-
 @extend_schema_view(
     retrieve=extend_schema(parameters=[_SLUG]),
     update=extend_schema(parameters=[_SLUG]),
@@ -745,15 +734,14 @@ class SecuritySettingsViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         municipalities = list(municipality_list(access=self.access).order_by("name"))
         stored = {row.municipality_id: row for row in self.get_queryset()}
-        rows = [_settings_or_defaults(m, stored.get(m.pk)) for m in municipalities]
+        rows = [stored.get(m.pk) or SecuritySettings(municipality=m) for m in municipalities]
         page = self.paginate_queryset(rows)  # type: ignore[arg-type]
         serializer = self.get_serializer(page, many=True)
         return self.get_paginated_response(serializer.data)
 
     def get_object(self) -> Any:
         municipality = municipality_get(access=self.access, slug=self.kwargs["municipality"])
-        stored = SecuritySettings.objects.filter(municipality=municipality).first()
-        return _settings_or_defaults(municipality, stored)
+        return SecuritySettings.for_municipality(municipality)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         current = self.get_object()
