@@ -3,9 +3,12 @@ they are not a write path of the product."""
 
 from __future__ import annotations
 
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from stadga.catalogue.choices import Phase
 from stadga.catalogue.models import (
@@ -28,6 +31,17 @@ from stadga.organisation.models import (
 from stadga.organisation.services import DEFAULT_CONSEQUENCE_LEVELS
 from stadga.systems.choices import LifecyclePhase
 from stadga.systems.models import System
+from stadga.training.choices import CourseKind, RecordSource, RegistrationStatus, RequirementScope
+from stadga.training.models import (
+    CompetenceRecord,
+    Course,
+    Registration,
+    SystemUse,
+    TrainingPlan,
+    TrainingRequirement,
+    TrainingSession,
+    WatchNote,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
@@ -209,3 +223,109 @@ class ProductRequestFactory(factory.django.DjangoModelFactory[ProductRequest]):
     title = factory.Sequence(lambda n: f"Behov {n}")
     product_name = factory.Sequence(lambda n: f"Ny produkt {n}")
     reason = "Verksamheten behöver det."
+
+
+# --- training -------------------------------------------------------------------------------------
+
+
+class CourseFactory(factory.django.DjangoModelFactory[Course]):
+    class Meta:
+        model = Course
+        skip_postgeneration_save = True
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"Kurs {n}")
+    kind = CourseKind.GENERAL
+
+    @factory.post_generation
+    def systems(obj: Course, create: bool, extracted: object, **kwargs: object) -> None:
+        if create and extracted:
+            obj.systems.set(extracted)  # type: ignore[arg-type]
+
+
+class TrainingSessionFactory(factory.django.DjangoModelFactory[TrainingSession]):
+    """A session a week from now; pass `departments=[...]` to limit who may book."""
+
+    class Meta:
+        model = TrainingSession
+        skip_postgeneration_save = True
+
+    course = factory.SubFactory(CourseFactory)
+    municipality = factory.SelfAttribute("course.municipality")
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + datetime.timedelta(days=7)).replace(microsecond=0)
+    )
+    capacity = 10
+    place = "Stadshuset, sal 1"
+
+    @factory.post_generation
+    def departments(
+        obj: TrainingSession, create: bool, extracted: object, **kwargs: object
+    ) -> None:
+        if create and extracted:
+            obj.departments.set(extracted)  # type: ignore[arg-type]
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory[Registration]):
+    class Meta:
+        model = Registration
+
+    session = factory.SubFactory(TrainingSessionFactory)
+    municipality = factory.SelfAttribute("session.municipality")
+    person = factory.SubFactory(PersonFactory, municipality=factory.SelfAttribute("..municipality"))
+    status = RegistrationStatus.REGISTERED
+
+
+class CompetenceRecordFactory(factory.django.DjangoModelFactory[CompetenceRecord]):
+    """A record completed today, valid for the course's validity (as `record_create` sets it)."""
+
+    class Meta:
+        model = CompetenceRecord
+
+    course = factory.SubFactory(CourseFactory)
+    municipality = factory.SelfAttribute("course.municipality")
+    person = factory.SubFactory(PersonFactory, municipality=factory.SelfAttribute("..municipality"))
+    completed_on = factory.LazyFunction(datetime.date.today)
+    valid_until = factory.LazyAttribute(lambda r: r.course.valid_until(r.completed_on))
+    source = RecordSource.MANUAL
+
+
+class SystemUseFactory(factory.django.DjangoModelFactory[SystemUse]):
+    class Meta:
+        model = SystemUse
+
+    system = factory.SubFactory(SystemFactory)
+    municipality = factory.SelfAttribute("system.municipality")
+    person = factory.SubFactory(PersonFactory, municipality=factory.SelfAttribute("..municipality"))
+
+
+class TrainingRequirementFactory(factory.django.DjangoModelFactory[TrainingRequirement]):
+    """A requirement on a role (system owners by default); for a system's users pass
+    `scope=RequirementScope.SYSTEM_USERS, role="", system=...`."""
+
+    class Meta:
+        model = TrainingRequirement
+
+    course = factory.SubFactory(CourseFactory)
+    municipality = factory.SelfAttribute("course.municipality")
+    scope = RequirementScope.ROLE
+    role = Role.SYSTEM_OWNER
+
+
+class TrainingPlanFactory(factory.django.DjangoModelFactory[TrainingPlan]):
+    class Meta:
+        model = TrainingPlan
+
+    department = factory.SubFactory(DepartmentFactory)
+    municipality = factory.SelfAttribute("department.municipality")
+    year = factory.LazyFunction(lambda: datetime.date.today().year)
+
+
+class WatchNoteFactory(factory.django.DjangoModelFactory[WatchNote]):
+    class Meta:
+        model = WatchNote
+        skip_postgeneration_save = True
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    title = factory.Sequence(lambda n: f"Omvärldsnotering {n}")
+    noted_on = factory.LazyFunction(datetime.date.today)
