@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("stadga.training.urls_courses")),
     path("", include("stadga.training.urls_plans")),
     path("", include("stadga.training.urls_imports")),
+    path("", include("stadga.training.urls_coverage")),
 ]

@@ -81,6 +81,8 @@ SHIPPED_RULES = {
     "plans.board_plan_adopted": ["P3.4"],
     "plans.plan_costs_per_year": ["P3.5"],
     "statusreports.reported_twice_a_year": ["P3.13"],
+    "training.required_training_covered": ["P6.1", "P6.2"],
+    "training.basic_training_for_shared_systems": ["P6.3"],
 }
 
 
