@@ -26,7 +26,7 @@ from stadga.organisation.selectors import current_assignments
 
 from .choices import RegistrationStatus
 from .coverage import CoverageStatus, resolve
-from .links import course_sessions_url, coverage_url, person_url, session_url
+from .links import course_sessions_url, person_url, session_url
 from .models import Registration, TrainingSession, TrainingSettings
 
 # A place is taken by a booking or, after the session, by attendance (an absent one was taken
@@ -212,7 +212,6 @@ def free_places(municipality: Municipality, today: datetime.date) -> Iterator[Re
                         "staff lack the course. Book them on the session."
                     )
                     % values,
-                    link=session_url(slug, session.pk)
-                    or coverage_url(slug, course=course_id, department=department_id),
+                    link=session_url(slug, session.pk),
                     due_date=local.date(),
                 )

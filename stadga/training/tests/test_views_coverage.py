@@ -38,7 +38,6 @@ from .factories import (
     SystemUseFactory,
     TrainingSessionFactory,
 )
-from .stubs import course_pages_or_stand_in  # noqa: F401  (an autouse fixture)
 
 pytestmark = pytest.mark.django_db
 
