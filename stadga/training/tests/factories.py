@@ -1,5 +1,6 @@
-"""Minimal factories of training data for the requirement, coverage, rule and reminder tests.
-They save directly: they build test data, they are not a write path of the product."""
+"""The training factories (`stadga.testing.factories`) with the defaults the requirement,
+coverage, rule and reminder tests build on: a completion last month that does not expire unless
+told, and a system user of a year's standing (past any grace period)."""
 
 from __future__ import annotations
 
@@ -8,94 +9,49 @@ import datetime
 import factory
 from django.utils import timezone
 
-from stadga.testing.factories import MunicipalityFactory, PersonFactory, SystemFactory
-from stadga.training.choices import CourseKind, RequirementScope
-from stadga.training.models import (
-    CompetenceRecord,
-    Course,
-    Registration,
-    SystemUse,
-    TrainingRequirement,
-    TrainingSession,
+from stadga.testing.factories import (
+    CompetenceRecordFactory as _CompetenceRecordFactory,
 )
+from stadga.testing.factories import (
+    CourseFactory,
+    RegistrationFactory,
+    SystemFactory,
+    TrainingRequirementFactory,
+    TrainingSessionFactory,
+)
+from stadga.testing.factories import (
+    SystemUseFactory as _SystemUseFactory,
+)
+from stadga.training.choices import CourseKind, RequirementScope
+
+__all__ = [
+    "CompetenceRecordFactory",
+    "CourseFactory",
+    "RegistrationFactory",
+    "RoleRequirementFactory",
+    "SystemRequirementFactory",
+    "SystemUseFactory",
+    "TrainingSessionFactory",
+]
 
 
-class CourseFactory(factory.django.DjangoModelFactory[Course]):
-    class Meta:
-        model = Course
-        skip_postgeneration_save = True
-
-    municipality = factory.SubFactory(MunicipalityFactory)
-    name = factory.Sequence(lambda n: f"Kurs {n}")
-    kind = CourseKind.GENERAL
-
-
-class TrainingSessionFactory(factory.django.DjangoModelFactory[TrainingSession]):
-    class Meta:
-        model = TrainingSession
-        skip_postgeneration_save = True
-
-    course = factory.SubFactory(CourseFactory)
-    municipality = factory.SelfAttribute("course.municipality")
-    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
-    capacity = 10
-    place = "Kommunhuset"
-
-
-class RegistrationFactory(factory.django.DjangoModelFactory[Registration]):
-    class Meta:
-        model = Registration
-
-    session = factory.SubFactory(TrainingSessionFactory)
-    municipality = factory.SelfAttribute("session.municipality")
-    person = factory.SubFactory(
-        PersonFactory, municipality=factory.SelfAttribute("..session.municipality")
-    )
-
-
-class CompetenceRecordFactory(factory.django.DjangoModelFactory[CompetenceRecord]):
+class CompetenceRecordFactory(_CompetenceRecordFactory):
     """A completion last month; `valid_until` is as given (None: does not expire)."""
 
-    class Meta:
-        model = CompetenceRecord
-
-    course = factory.SubFactory(CourseFactory)
-    municipality = factory.SelfAttribute("course.municipality")
-    person = factory.SubFactory(
-        PersonFactory, municipality=factory.SelfAttribute("..course.municipality")
-    )
     completed_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
     valid_until = None
 
 
-class SystemUseFactory(factory.django.DjangoModelFactory[SystemUse]):
-    class Meta:
-        model = SystemUse
-
-    system = factory.SubFactory(SystemFactory)
-    municipality = factory.SelfAttribute("system.municipality")
-    person = factory.SubFactory(
-        PersonFactory, municipality=factory.SelfAttribute("..system.municipality")
-    )
+class SystemUseFactory(_SystemUseFactory):
     since = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=365))
 
 
-class RoleRequirementFactory(factory.django.DjangoModelFactory[TrainingRequirement]):
-    class Meta:
-        model = TrainingRequirement
-
-    course = factory.SubFactory(CourseFactory)
-    municipality = factory.SelfAttribute("course.municipality")
-    scope = RequirementScope.ROLE
-    role = "system_owner"
+# A requirement on a role: system owners by default.
+RoleRequirementFactory = TrainingRequirementFactory
 
 
-class SystemRequirementFactory(factory.django.DjangoModelFactory[TrainingRequirement]):
-    class Meta:
-        model = TrainingRequirement
-
+class SystemRequirementFactory(TrainingRequirementFactory):
     course = factory.SubFactory(CourseFactory, kind=CourseKind.SYSTEM)
-    municipality = factory.SelfAttribute("course.municipality")
     scope = RequirementScope.SYSTEM_USERS
     role = ""
     system = factory.SubFactory(

@@ -24,7 +24,7 @@ from stadga.training import services_courses, services_sessions
 from stadga.training.choices import CourseKind, RequirementScope
 from stadga.training.models import Course
 
-from .helpers_d import department, in_english, session  # noqa: F401
+from .helpers import department, session
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 

@@ -21,7 +21,7 @@ from stadga.training import services_sessions as svc
 from stadga.training.choices import RecordSource, RegistrationStatus
 from stadga.training.models import CompetenceRecord, Registration
 
-from .helpers_d import department, in_english, session, staff  # noqa: F401
+from .helpers import department, session, staff
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 

@@ -27,7 +27,7 @@ from stadga.training.choices import RecordSource
 from stadga.training.models import CompetenceRecord, TrainingSettings
 from stadga.training.selectors import RecordStatus, record_status
 
-from .helpers_d import department, in_english, login_for, session, staff  # noqa: F401
+from .helpers import department, login_for, session, staff
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 

@@ -25,7 +25,7 @@ from stadga.testing.matrix import ViewMatrix
 from stadga.training.choices import RegistrationStatus, SessionMode
 from stadga.training.models import CompetenceRecord, Registration, TrainingSession
 
-from .helpers_d import department, in_english, login_for, session, staff  # noqa: F401
+from .helpers import department, login_for, session, staff
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from stadga.organisation.models import Department, Municipality, Person
 from stadga.testing.factories import (
@@ -51,12 +50,3 @@ def login_for(person: Person) -> Any:
     person.user = user
     person.save(update_fields=["user"])
     return user
-
-
-@pytest.fixture
-def in_english(client: Any, settings: Any) -> Any:
-    """Pages and messages in English, so the tests do not depend on the Swedish translation of
-    the texts they look for."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
