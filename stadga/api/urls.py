@@ -35,6 +35,11 @@ router.register(
     basename="externalorganisation",
 )
 router.register("systems", systems.SystemViewSet, basename="system")
+router.register(
+    "external-responsibilities",
+    systems.ExternalResponsibilityViewSet,
+    basename="externalresponsibility",
+)
 router.register("policies", policy.PolicyViewSet, basename="policy")
 router.register("clauses", policy.ClauseViewSet, basename="clause")
 router.register("policy-adoptions", policy.PolicyAdoptionViewSet, basename="policyadoption")

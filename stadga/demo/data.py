@@ -40,7 +40,7 @@ from decimal import Decimal
 
 from stadga.organisation.choices import BoardKind, Role
 from stadga.security.choices import Effect, LegalBasis, MeasureStatus
-from stadga.systems.choices import LifecyclePhase, SystemType
+from stadga.systems.choices import LifecyclePhase, ResponsibilityKind, SystemType
 
 MUNICIPALITY_SLUG = "karlsborg"
 MUNICIPALITY_NAME = "Karlsborgs kommun"
@@ -364,6 +364,48 @@ EXTERNAL_ORGANISATIONS: list[ExternalOrganisationData] = [
         "Vätterbygdens Larmcentral AB",
         "Tar emot och vidarebefordrar trygghetslarm dygnet runt på uppdrag av socialnämnden.",
         "Larmcentralens driftansvarige",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class ExternalResponsibilityData:
+    """What an external organisation answers for in a system (P3.11), by the system's ID."""
+
+    organisation: str
+    system: str
+    kind: str
+    description: str
+
+
+# By system ID rather than the names below: this section comes before the systems.
+EXTERNAL_RESPONSIBILITIES: list[ExternalResponsibilityData] = [
+    ExternalResponsibilityData(
+        "Bredband Östra Skaraborg AB",
+        "SYS-0001",
+        ResponsibilityKind.NETWORK,
+        "Det ortssammanbindande nätet: fiberförbindelserna mellan Karlsborg, Mölltorp och "
+        "Forsvik som kommunnätets lokaler i tätorterna ansluts över.",
+    ),
+    ExternalResponsibilityData(
+        "Karlsborgs Energi AB",
+        "SYS-0001",
+        ResponsibilityKind.NETWORK,
+        "Ortsnätet inom tätorterna: anslutning av kommunens lokaler fram till fastighetsnätet, "
+        "som tekniska förvaltningen äger (P3.6).",
+    ),
+    ExternalResponsibilityData(
+        "Vätterbygdens Larmcentral AB",
+        "SYS-0033",
+        ResponsibilityKind.OPERATION,
+        "Larmcentralen tar emot trygghetslarmen dygnet runt och larmar hemtjänstens nattpatrull.",
+    ),
+    ExternalResponsibilityData(
+        "IT-samverkan Östra Skaraborg",
+        "SYS-0031",
+        ResponsibilityKind.OTHER,
+        "Samordnar grannkommunernas gemensamma upphandling av nästa verksamhetssystem för "
+        "socialtjänsten (P8.2).",
     ),
 ]
 

@@ -2,8 +2,9 @@
 
 Every board that answers for an IT plan (the executive board and the six boards; the energy
 company has its own governance) has a plan for this year, adopted by the board last autumn, with
-its initiatives, the goals they serve, their expected benefit, the systems and products they
-concern and their costs per year. The school board also has last year's plan, followed up item by
+its initiatives, the goals they serve, their expected benefit, the systems, products and
+external organisations they concern (the fibre between the localities, P3.11) and their costs per
+year. The school board also has last year's plan, followed up item by
 item and evaluated; this year's school plan was started from its unfinished items. The technical
 department and the central office are named in the plan settings, so each item's bearer follows
 from its cost category (P3.6–P3.9); one item of the social services is borne by the central office
@@ -28,7 +29,13 @@ from typing import Any
 from django.utils import timezone
 
 from stadga.catalogue.models import Product
-from stadga.organisation.models import Board, Department, Municipality, Person
+from stadga.organisation.models import (
+    Board,
+    Department,
+    ExternalOrganisation,
+    Municipality,
+    Person,
+)
 from stadga.plans import services
 from stadga.plans.choices import ItemStatus, Tenure
 from stadga.plans.models import CostCategory, Goal, ITPlan, PlansSettings, Premises
@@ -42,6 +49,11 @@ CABLING = "Passiv nätutrustning (kablage)"
 ACTIVE = "Aktiv nätutrustning"
 SHARED = "Förvaltningsövergripande system"
 OWN = "Förvaltningens verksamhetssystem"
+
+# The external organisations of the demo (`data.EXTERNAL_ORGANISATIONS`), by their names.
+BETWEEN_LOCALITIES = "Bredband Östra Skaraborg AB"
+LOCAL_NETWORK = "Karlsborgs Energi AB"
+IT_COOPERATION = "IT-samverkan Östra Skaraborg"
 
 
 @dataclass(frozen=True)
@@ -61,6 +73,7 @@ class ItemData:
     bearer: str | None = None  # another than the category's default…
     bearer_reason: str = ""  # …and why
     premises: str | None = None  # cabling: the premises whose internal rent recovers it (P3.7)
+    external_organisations: tuple[str, ...] = ()  # by name (P3.11)
     # Last year's plans only: how the item stood at follow-up, and its actual costs.
     follow_up: tuple[str, str] | None = None
     actual: tuple[int, int] | None = None
@@ -119,6 +132,7 @@ SCHOOL_LAST_YEAR = PlanData(
             responsible=data.ICT_COORDINATOR,
             costs=((0, 250_000, 0), (1, 150_000, 220_000), (2, 0, 220_000)),
             systems=("SYS-0027",),
+            external_organisations=(IT_COOPERATION,),
             follow_up=(
                 ItemStatus.POSTPONED,
                 "Upphandlingen görs gemensamt i Östra Skaraborg; avtal väntas i vår.",
@@ -160,6 +174,25 @@ PLANS: list[PlanData] = [
                 responsible="Mikael Andersson",
                 costs=((0, 320_000, 0),),
                 premises="Bergsgatans förskola",
+                external_organisations=(LOCAL_NETWORK,),
+            ),
+            ItemData(
+                title="Fiber till kommunens lokaler i Mölltorp och Forsvik",
+                description=(
+                    "Skolan och hemtjänstens lokaler i Mölltorp och biblioteksfilialen i Forsvik "
+                    "ansluts med fiber till kommunnätet i stället för med hyrda förbindelser. "
+                    "Bredband Östra Skaraborg bygger förbindelsen mellan orterna och Karlsborgs "
+                    "Energi ortsnätet fram till lokalerna (P3.11)."
+                ),
+                goals=("P2.3", "P2.4"),
+                business_benefit="Samma hastighet och driftsäkerhet i alla tätorter.",
+                societal_benefit="Kommunens service i de mindre orterna håller samma nivå.",
+                category=ACTIVE,
+                department=KLK,
+                responsible=data.IT_COORDINATOR,
+                costs=((0, 280_000, 24_000), (1, 0, 24_000), (2, 0, 24_000)),
+                systems=("SYS-0001",),
+                external_organisations=(BETWEEN_LOCALITIES, LOCAL_NETWORK),
             ),
             ItemData(
                 title="Kablage till de nya mötesrummen i kommunhuset",
@@ -249,6 +282,7 @@ PLANS: list[PlanData] = [
                 responsible=data.SOCIAL_SYSTEMS,
                 costs=((0, 200_000, 0), (1, 1_400_000, 380_000), (2, 0, 380_000)),
                 systems=("SYS-0031",),
+                external_organisations=(IT_COOPERATION,),
                 bearer=KLK,
                 bearer_reason=(
                     "Kommunstyrelsen beslutade (KS § 98) att kommunledningskontoret bär "
@@ -394,6 +428,10 @@ class PlanLoader:
         self.products = {p.name: p for p in Product.objects.filter(municipality=m)}
         self.goals = {g.code: g for g in Goal.objects.filter(municipality=m)}
         self.categories = {c.name: c for c in CostCategory.objects.filter(municipality=m)}
+        self.organisations = {
+            o.name: o
+            for o in ExternalOrganisation.objects.filter(municipality=m, archived_at__isnull=True)
+        }
         self.premises: dict[str, Premises] = {}
 
     def load(self) -> None:
@@ -510,6 +548,11 @@ class PlanLoader:
             "goals": [self.goals[g] for g in item.goals if g in self.goals],
             "systems": [self.systems[s] for s in item.systems if s in self.systems],
             "products": [self.products[p] for p in item.products if p in self.products],
+            "external_organisations": [
+                self.organisations[name]
+                for name in item.external_organisations
+                if name in self.organisations
+            ],
             "responsible": self.people.get(item.responsible or ""),
             "department": self.departments.get(item.department or ""),
             "cost_category": self.categories.get(item.category),

@@ -87,7 +87,7 @@ from stadga.security.services_measures import follow_up_record, measure_create
 from stadga.security.services_notices import shortfall_notice_file
 from stadga.security.services_register import processing_activity_create
 from stadga.systems import services as systems
-from stadga.systems.models import System
+from stadga.systems.models import ExternalResponsibility, System
 
 from . import DEMO_PASSWORD, OPERATOR_USERNAME, data
 from . import data_catalogue as catalogue
@@ -149,6 +149,7 @@ class _Loader:
         self.load_people(m)
         self.load_external_organisations(m)
         self.load_systems(m)
+        self.load_external_responsibilities(m)
         self.load_roles(m)
         self.load_operator()
         self.load_policy(m)
@@ -317,6 +318,32 @@ class _Loader:
                 data={"depends_on": [self.systems[i] for i in item.depends_on]},
                 actor=ACTOR,
             )
+
+    def load_external_responsibilities(self, m: Municipality) -> None:  # P3.11
+        """What the external organisations answer for in the systems. One archived by a user
+        stays archived: a second load adds only what was never recorded."""
+        organisations = {o.name: o for o in ExternalOrganisation.objects.filter(municipality=m)}
+        recorded = set(
+            ExternalResponsibility.objects.filter(municipality=m).values_list(
+                "organisation__name", "system__identifier", "kind"
+            )
+        )
+        for item in data.EXTERNAL_RESPONSIBILITIES:
+            # A system that older, smaller data did not have yet gets its share on a later load.
+            if (item.organisation, item.system, item.kind) in recorded or (
+                item.system not in self.systems
+            ):
+                continue
+            systems.external_responsibility_create(
+                system=self.systems[item.system],
+                data={
+                    "organisation": organisations[item.organisation],
+                    "kind": item.kind,
+                    "description": item.description,
+                },
+                actor=ACTOR,
+            )
+            self.created["external responsibilities"] += 1
 
     def _system_fields(self, item: data.SystemData) -> dict[str, Any]:
         confidentiality, integrity, availability, traceability = item.classification

@@ -110,12 +110,47 @@ person_views = _registration(
     detail_template="organisation/person_detail.html",
     detail_context=_person_context,
 )
+
+
+def _external_organisation_context(
+    access: Access, organisation: ExternalOrganisation
+) -> dict[str, Any]:
+    """What the organisation answers for (P3.11): in the systems the user may read, and in the
+    plan items of the plans they may read. Two queries, however many rows."""
+    from stadga.plans.access import plan_q
+    from stadga.plans.models import PlanItem
+    from stadga.systems.models import ExternalResponsibility
+
+    municipality = organisation.municipality
+    responsibilities = list(
+        ExternalResponsibility.objects.filter(
+            access.system_q(prefix="system__"), organisation=organisation, archived_at__isnull=True
+        )
+        .select_related("system")
+        .order_by("system__name", "kind", "pk")
+    )
+    items = list(
+        PlanItem.objects.filter(
+            plan_q(access, "plan__"), external_organisations=organisation, archived_at__isnull=True
+        )
+        .select_related("plan__board")
+        .order_by("-plan__year", "plan__board__name", "title", "pk")
+    )
+    for row in (*responsibilities, *items):
+        row.municipality = municipality
+    for responsibility in responsibilities:
+        responsibility.system.municipality = municipality
+    return {"system_responsibilities": responsibilities, "plan_items": items}
+
+
 external_organisation_views = _registration(
     ExternalOrganisation,
     create=services.external_organisation_create,
     update=services.external_organisation_update,
     instance_kwarg="external_organisation",
     detail_fields=("name", "organisation_number", "responsibilities", "website", "contact"),
+    detail_template="organisation/externalorganisation_detail.html",
+    detail_context=_external_organisation_context,
 )
 role_assignment_views = _registration(
     RoleAssignment,

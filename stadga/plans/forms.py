@@ -99,6 +99,7 @@ class PlanItemForm(ScopedModelForm):
             "systems",
             "products",
             "product_requests",
+            "external_organisations",
             "responsible",
             "department",
             "cost_category",
@@ -115,6 +116,7 @@ class PlanItemForm(ScopedModelForm):
             "systems": forms.SelectMultiple(attrs={"size": 6}),
             "products": forms.SelectMultiple(attrs={"size": 6}),
             "product_requests": forms.SelectMultiple(attrs={"size": 4}),
+            "external_organisations": forms.SelectMultiple(attrs={"size": 4}),
         }
         help_texts = {
             "business_benefit": _("What the municipality's work gains, and how you will know."),

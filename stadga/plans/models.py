@@ -400,6 +400,13 @@ class PlanItem(GovernedModel):
         blank=True,
         related_name="plan_items",
     )
+    external_organisations = models.ManyToManyField(
+        "organisation.ExternalOrganisation",
+        verbose_name=_("external organisations"),
+        blank=True,
+        related_name="plan_items",
+        help_text=_("Companies or authorities that carry out part of it (P3.11)."),
+    )
     responsible = models.ForeignKey(
         "organisation.Person",
         verbose_name=_("responsible"),
@@ -551,5 +558,8 @@ auditlog.register(PlansSettings)
 auditlog.register(Premises)
 auditlog.register(Tenancy)
 auditlog.register(ITPlan)
-auditlog.register(PlanItem, m2m_fields={"goals", "systems", "products", "product_requests"})
+auditlog.register(
+    PlanItem,
+    m2m_fields={"goals", "systems", "products", "product_requests", "external_organisations"},
+)
 auditlog.register(PlanItemCost)

@@ -146,7 +146,7 @@ def item_get(*, access: Access, municipality: Municipality, pk: int) -> PlanItem
     qs = PlanItem.objects.filter(plan_q(access, "plan__"), municipality=municipality)
     return get_object_or_404(
         qs.select_related(*_ITEM_RELATED).prefetch_related(
-            "goals", "systems", "products", "product_requests", "costs"
+            "goals", "systems", "products", "product_requests", "external_organisations", "costs"
         ),
         pk=pk,
     )
@@ -165,6 +165,7 @@ def plan_items(plan: ITPlan) -> list[PlanItem]:
             "systems",
             "products",
             "product_requests",
+            "external_organisations",
             Prefetch("costs", queryset=PlanItemCost.objects.order_by("year")),
         )
         .order_by("pk")

@@ -290,7 +290,9 @@ def it_plan_copy_to_next_year(*, plan: ITPlan, actor: Any) -> ITPlan:
     items = list(
         plan.plan_items.filter(archived_at__isnull=True)
         .exclude(follow_up_status__in=FINISHED_ITEM_STATUSES)
-        .prefetch_related("goals", "systems", "products", "product_requests", "costs")
+        .prefetch_related(
+            "goals", "systems", "products", "product_requests", "external_organisations", "costs"
+        )
     )
     with governed_write(actor):
         new_plan = object_create(
@@ -319,6 +321,7 @@ def it_plan_copy_to_next_year(*, plan: ITPlan, actor: Any) -> ITPlan:
                     "systems": list(item.systems.all()),
                     "products": list(item.products.all()),
                     "product_requests": list(item.product_requests.all()),
+                    "external_organisations": list(item.external_organisations.all()),
                 },
                 actor=actor,
                 municipality=plan.municipality,

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from stadga.catalogue.models import Product
 from stadga.core import tabular
 from stadga.core.tabular import Column, Integer, Lookup, ManyLookup, Text
-from stadga.organisation.models import Board, Department, Person
+from stadga.organisation.models import Board, Department, ExternalOrganisation, Person
 from stadga.systems.models import System
 
 from . import services
@@ -128,6 +128,13 @@ class PlanItemTabular(tabular.TabularSpec):
         ),
         Column("Produkter", "products", ManyLookup(_scoped(Product)), aliases=("Products",)),
         Column(
+            "Externa organisationer",
+            "external_organisations",
+            ManyLookup(_scoped(ExternalOrganisation)),
+            aliases=("External organisations",),
+            help_text=_("The organisations' names, e.g. Karlsborgs Energi AB (P3.11)."),
+        ),
+        Column(
             "Ansvarig",
             "responsible",
             Lookup(_scoped(Person), by=("name", "email")),
@@ -186,7 +193,7 @@ class PlanItemTabular(tabular.TabularSpec):
     def optimise(self, queryset: QuerySet) -> QuerySet:
         return queryset.select_related(
             "plan__board", "responsible", "department", "cost_category", "bearer"
-        ).prefetch_related("goals", "systems", "products", "costs")
+        ).prefetch_related("goals", "systems", "products", "external_organisations", "costs")
 
     def complete_row(self, values: dict[str, Any]) -> None:
         board, year, title = values.get("board"), values.get("year"), values.get("title")

@@ -31,3 +31,14 @@ class Flag(models.TextChoices):
     NO_OWNER = "no_owner", _("No system owner")  # P9.3
     UNCLASSIFIED = "unclassified", _("Not classified")  # P9.1
     IN_HOUSE = "in_house", _("In-house development")  # P5.6
+
+
+class ResponsibilityKind(models.TextChoices):
+    """What an external organisation answers for in a system (P3.11, P8)."""
+
+    SUPPLIER = "supplier", _("Supplier")
+    OPERATION = "operation", _("Operation and hosting")
+    SUPPORT = "support", _("Support and maintenance")
+    NETWORK = "network", _("Network and connectivity")
+    CONSULTANT = "consultant", _("Consultant")
+    OTHER = "other", _("Other")

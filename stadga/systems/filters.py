@@ -5,10 +5,10 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from stadga.core.forms import ScopedFilterSet
-from stadga.organisation.models import Board, Department, Person
+from stadga.organisation.models import Board, Department, ExternalOrganisation, Person
 
-from .choices import Aspect, Flag, LifecyclePhase, SystemType
-from .models import System
+from .choices import Aspect, Flag, LifecyclePhase, ResponsibilityKind, SystemType
+from .models import ExternalResponsibility, System
 
 
 class SystemFilterSet(ScopedFilterSet):
@@ -93,3 +93,18 @@ class SystemFilterSet(ScopedFilterSet):
         if value == Flag.IN_HOUSE:
             return queryset.filter(system_type=SystemType.IN_HOUSE)
         return queryset
+
+
+class ExternalResponsibilityFilterSet(ScopedFilterSet):
+    search_fields = ("organisation__name", "system__name", "description")
+
+    organisation = django_filters.ModelChoiceFilter(
+        queryset=ExternalOrganisation.objects.all(), label=_("External organisation")
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=ResponsibilityKind.choices, label=_("Responsible for")
+    )
+
+    class Meta:
+        model = ExternalResponsibility
+        fields = ["q", "organisation", "kind"]

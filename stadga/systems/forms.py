@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from stadga.core.forms import ScopedModelForm
 
 from .choices import Aspect
-from .models import System
+from .models import ExternalResponsibility, System
 
 OWNER_FIELDS = ("system_owner", "board", "department")
 
@@ -75,3 +75,31 @@ class SystemForm(ScopedModelForm):
                     self.fields[name].help_text = _(
                         "Only the department head or the IT department can change this."
                     )
+
+
+class ExternalResponsibilityForm(ScopedModelForm):
+    """What an external organisation answers for in a system (P3.11, P8). The systems offered
+    are those the user may edit; from a system's page the system is fixed, and an existing
+    responsibility stays with its system."""
+
+    class Meta:
+        model = ExternalResponsibility
+        fields = ["system", "organisation", "kind", "description", "contract_ends_on"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "contract_ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args: Any, system: System | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["system"]
+        assert isinstance(field, forms.ModelChoiceField)
+        assert field.queryset is not None
+        if self.instance.pk is not None:
+            system = self.instance.system
+        if system is not None:
+            field.queryset = System.objects.filter(pk=system.pk)
+            field.initial = system.pk
+            field.disabled = True
+        else:
+            field.queryset = field.queryset.filter(self.access.system_edit_q())

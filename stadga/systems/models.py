@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stadga.core.models import GovernedModel, other_municipality_errors
 
-from .choices import Aspect, Flag, LifecyclePhase, SystemType
+from .choices import Aspect, Flag, LifecyclePhase, ResponsibilityKind, SystemType
 
 IDENTIFIER_PREFIX = "SYS-"
 
@@ -181,4 +181,62 @@ class System(GovernedModel):
             raise ValidationError(errors)
 
 
+class ExternalResponsibility(GovernedModel):
+    """What an external organisation answers for in one of the municipality's systems: e.g. the
+    supplier of the product, whoever runs it, or the company that builds the network it needs
+    (P3.11, P8). Kept by whoever may edit the system."""
+
+    system = models.ForeignKey(
+        System,
+        verbose_name=_("system"),
+        on_delete=models.PROTECT,
+        related_name="external_responsibilities",
+    )
+    organisation = models.ForeignKey(
+        "organisation.ExternalOrganisation",
+        verbose_name=_("external organisation"),
+        on_delete=models.PROTECT,
+        related_name="system_responsibilities",
+    )
+    kind = models.CharField(_("responsible for"), max_length=20, choices=ResponsibilityKind.choices)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("What exactly they answer for, e.g. the contract's scope or service levels."),
+    )
+    contract_ends_on = models.DateField(_("contract ends on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["system__name", "organisation__name", "kind", "pk"]
+        verbose_name = _("external responsibility")
+        verbose_name_plural = _("external responsibilities")
+        constraints = [
+            # An archived responsibility is history: the same one may be recorded again.
+            models.UniqueConstraint(
+                fields=["system", "organisation", "kind"],
+                condition=Q(archived_at__isnull=True),
+                name="external_responsibility_unique_current",
+                violation_error_message=_(
+                    "The organisation already has this responsibility for the system."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        organisation = self.organisation.name if self.organisation_id else ""
+        return f"{organisation}: {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "systems:externalresponsibility_detail",
+            kwargs={"municipality": self.municipality.slug, "pk": self.pk},
+        )
+
+    def clean(self) -> None:
+        errors = other_municipality_errors(self, "system", "organisation")
+        if errors:
+            raise ValidationError(errors)
+
+
 auditlog.register(System, m2m_fields={"contacts", "depends_on"})
+auditlog.register(ExternalResponsibility)

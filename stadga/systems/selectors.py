@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from stadga.organisation.access import Access
 from stadga.organisation.models import Municipality
 
-from .models import System
+from .models import ExternalResponsibility, System
 
 
 def system_list(
@@ -32,3 +32,46 @@ def system_get(*, access: Access, municipality: Municipality, pk: int) -> System
 
 def system_editable(*, access: Access) -> QuerySet[System]:
     return System.objects.filter(access.system_edit_q())
+
+
+# --- External organisations' responsibilities (P3.11, P8) -------------------------------------
+# They follow their system: whoever reads the system reads them, whoever may edit it keeps them.
+
+
+def external_responsibility_list(
+    *, access: Access, municipality: Municipality | None = None, archived: bool = False
+) -> QuerySet[ExternalResponsibility]:
+    """Responsibilities in the systems the user may read."""
+    qs = ExternalResponsibility.objects.filter(
+        access.system_q(prefix="system__"), archived_at__isnull=not archived
+    )
+    if municipality is not None:
+        qs = qs.filter(municipality=municipality)
+    return qs.select_related("municipality", "system__municipality", "organisation__municipality")
+
+
+def external_responsibility_get(
+    *, access: Access, municipality: Municipality, pk: int
+) -> ExternalResponsibility:
+    """One responsibility, archived or not; another municipality's or one of a system the user
+    may not read is a 404."""
+    from django.shortcuts import get_object_or_404
+
+    qs = ExternalResponsibility.objects.filter(
+        access.system_q(prefix="system__"), municipality=municipality
+    ).select_related("municipality", "system__municipality", "organisation", "archived_by")
+    return get_object_or_404(qs, pk=pk)
+
+
+def system_external_responsibilities(system: System) -> list[ExternalResponsibility]:
+    """The system's responsibilities, archived ones too, for its page: one query, with each
+    organisation's link resolved without another."""
+    rows = list(
+        ExternalResponsibility.objects.filter(system=system)
+        .select_related("organisation")
+        .order_by("organisation__name", "kind", "pk")
+    )
+    for row in rows:
+        row.municipality = system.municipality
+        row.organisation.municipality = system.municipality
+    return rows

@@ -6,10 +6,18 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from stadga.core.services import object_archive, object_create, object_restore, object_update
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from stadga.core.services import (
+    object_archive,
+    object_create,
+    object_restore,
+    object_update,
+)
 from stadga.organisation.models import Municipality
 
-from .models import IDENTIFIER_PREFIX, System
+from .models import IDENTIFIER_PREFIX, ExternalResponsibility, System
 
 _NUMBERED = re.compile(rf"^{re.escape(IDENTIFIER_PREFIX)}(\d+)$")
 
@@ -42,3 +50,54 @@ def system_archive(*, system: System, actor: Any) -> System:
 
 def system_restore(*, system: System, actor: Any) -> System:
     return object_restore(instance=system, actor=actor)
+
+
+# --- External organisations' responsibilities (P3.11, P8) -------------------------------------
+
+
+def external_responsibility_create(
+    *, system: System, data: Mapping[str, Any], actor: Any
+) -> ExternalResponsibility:
+    """Record what an external organisation answers for in the system; the organisation must be
+    the system's municipality's."""
+    plain = {k: v for k, v in data.items() if k not in ("system", "municipality")}
+    return object_create(
+        model=ExternalResponsibility,
+        data=plain,
+        actor=actor,
+        municipality=system.municipality,
+        system=system,
+    )
+
+
+def external_responsibility_update(
+    *, responsibility: ExternalResponsibility, data: Mapping[str, Any], actor: Any
+) -> tuple[ExternalResponsibility, bool]:
+    """Change a responsibility; it stays with its system."""
+    plain = {k: v for k, v in data.items() if k not in ("system", "municipality")}
+    return object_update(instance=responsibility, data=plain, actor=actor)
+
+
+def external_responsibility_archive(
+    *, responsibility: ExternalResponsibility, actor: Any
+) -> ExternalResponsibility:
+    """The organisation no longer answers for it: archived, kept as history."""
+    return object_archive(instance=responsibility, actor=actor)
+
+
+def external_responsibility_restore(
+    *, responsibility: ExternalResponsibility, actor: Any
+) -> ExternalResponsibility:
+    """Bring it back; refused if the same responsibility was recorded again meanwhile."""
+    if responsibility.archived_at is not None:
+        again = ExternalResponsibility.objects.filter(
+            system_id=responsibility.system_id,
+            organisation_id=responsibility.organisation_id,
+            kind=responsibility.kind,
+            archived_at__isnull=True,
+        ).exclude(pk=responsibility.pk)
+        if again.exists():
+            raise ValidationError(
+                _("The organisation already has this responsibility for the system.")
+            )
+    return object_restore(instance=responsibility, actor=actor)

@@ -10,7 +10,7 @@ from stadga.core.tables import ScopedTable
 from stadga.organisation.choices import Role
 
 from .choices import Aspect
-from .models import System
+from .models import ExternalResponsibility, System
 
 
 class SystemTable(ScopedTable):
@@ -59,3 +59,15 @@ class SystemTable(ScopedTable):
 
     def render_flags(self, record: System) -> Any:
         return render_to_string("systems/partials/flags.html", {"flags": record.flags})
+
+
+class ExternalResponsibilityTable(ScopedTable):
+    organisation = tables.Column(linkify=True, order_by=("organisation__name",))
+    system = tables.Column(linkify=True, order_by=("system__name",))
+    kind = tables.Column(linkify=True)
+    contract_ends_on = tables.DateColumn(format="Y-m-d", attrs={"td": {"class": "nowrap"}})
+
+    class Meta(ScopedTable.Meta):
+        model = ExternalResponsibility
+        fields = ("organisation", "system", "kind", "description", "contract_ends_on")
+        order_by = ("organisation", "system")

@@ -1,10 +1,11 @@
 from django.urls import include, path
 
-from .views import system_views
+from .views import external_responsibility_urls, system_views
 
 app_name = "systems"
 
 urlpatterns = [
     path("", include("stadga.systems.urls_tabular")),
+    path("external-responsibilities/", include(external_responsibility_urls())),
     *system_views.urls(),
 ]

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from stadga.core.views import Registration
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import path
+
+from stadga.core.views import ObjectArchiveView, ObjectEditView, Registration
 from stadga.organisation.access import Access
 from stadga.organisation.models import Municipality
 
 from . import selectors, services
 from .choices import Aspect
-from .filters import SystemFilterSet
-from .forms import SystemForm
-from .models import System
-from .tables import SystemTable
+from .filters import ExternalResponsibilityFilterSet, SystemFilterSet
+from .forms import ExternalResponsibilityForm, SystemForm
+from .models import ExternalResponsibility, System
+from .tables import ExternalResponsibilityTable, SystemTable
 
 
 def _list(*, access: Access, municipality: Municipality, archived: bool) -> Any:
@@ -25,13 +30,18 @@ def _can_archive(access: Access, system: System) -> bool:
 
 
 def _system_context(access: Access, system: System) -> dict[str, Any]:
-    """The classification with the municipality's names for each level (P9.1)."""
+    """The classification with the municipality's names for each level (P9.1), and what
+    external organisations answer for in the system (P3.11)."""
     levels = {lv.level: lv for lv in system.municipality.consequence_levels.all()}
+    responsibilities = selectors.system_external_responsibilities(system)
     return {
         "classification_rows": [
             (Aspect(aspect).label, levels.get(level) if level is not None else None)
             for aspect, level in system.classification.items()
-        ]
+        ],
+        "external_responsibilities": [r for r in responsibilities if not r.is_archived],
+        "archived_responsibilities": [r for r in responsibilities if r.is_archived],
+        "may_keep_responsibilities": not system.is_archived and access.can_edit_system(system),
     }
 
 
@@ -56,3 +66,133 @@ system_views = Registration(
     detail_context=_system_context,
     list_template="systems/system_list.html",
 )
+
+
+# --- External organisations' responsibilities (P3.11, P8) -------------------------------------
+# They follow their system: whoever reads the system reads them; whoever may edit the system
+# records, changes and archives them.
+
+
+def _responsibility_editable(access: Access, responsibility: ExternalResponsibility) -> bool:
+    return not responsibility.system.is_archived and access.can_edit_system(responsibility.system)
+
+
+def _may_add_responsibility(access: Access, municipality: Municipality) -> bool:
+    """Whether the user may edit some current system of the municipality."""
+    if access.keeps_register(municipality.pk):
+        return True
+    return System.objects.filter(
+        access.system_edit_q(), municipality=municipality, archived_at__isnull=True
+    ).exists()
+
+
+external_responsibility_views = Registration(
+    model=ExternalResponsibility,
+    nav_section="systems",
+    list_queryset=selectors.external_responsibility_list,
+    get_object=selectors.external_responsibility_get,
+    table=ExternalResponsibilityTable,
+    filterset=ExternalResponsibilityFilterSet,
+    form=ExternalResponsibilityForm,
+    create=lambda municipality, data, actor: services.external_responsibility_create(
+        system=data["system"], data=data, actor=actor
+    ),
+    update=lambda responsibility, data, actor: services.external_responsibility_update(
+        responsibility=responsibility, data=data, actor=actor
+    ),
+    archive=lambda responsibility, actor: services.external_responsibility_archive(
+        responsibility=responsibility, actor=actor
+    ),
+    restore=lambda responsibility, actor: services.external_responsibility_restore(
+        responsibility=responsibility, actor=actor
+    ),
+    can_create=_may_add_responsibility,
+    can_edit=_responsibility_editable,
+    can_archive=_responsibility_editable,
+    detail_fields=("system", "organisation", "kind", "description", "contract_ends_on"),
+)
+
+
+def _system_section_url(system: System) -> str:
+    return f"{system.get_absolute_url()}#external-organisations"
+
+
+class ExternalResponsibilityCreateView(ObjectEditView):
+    """A new responsibility. From a system's page (`?system=<pk>`) the system is fixed and the
+    user returns there; otherwise they choose one of the systems they may edit."""
+
+    system: System | None = None
+
+    def setup_object(self, pk: int | None) -> Any:
+        raw = self.request.GET.get("system", "")
+        if not raw:
+            return super().setup_object(pk)
+        if not raw.isdigit():
+            raise Http404
+        system = selectors.system_get(
+            access=self.access, municipality=self.municipality, pk=int(raw)
+        )
+        if system.is_archived or not self.access.can_edit_system(system):
+            raise PermissionDenied
+        self.system = system
+        return None
+
+    def make_form(self, obj: Any, data: Any = None) -> ExternalResponsibilityForm:
+        return ExternalResponsibilityForm(
+            data, municipality=self.municipality, access=self.access, system=self.system
+        )
+
+    def render(self, form: Any, obj: Any) -> HttpResponse:
+        response = super().render(form, obj)
+        if self.system is not None:
+            response.context_data["cancel_url"] = _system_section_url(self.system)  # type: ignore[attr-defined]
+        return response
+
+    def post(
+        self, request: HttpRequest, *args: Any, pk: int | None = None, **kw: Any
+    ) -> HttpResponse:
+        response = super().post(request, *args, pk=pk, **kw)
+        if self.system is not None and isinstance(response, HttpResponseRedirect):
+            return HttpResponseRedirect(_system_section_url(self.system))
+        return response
+
+
+class ExternalResponsibilityArchiveView(ObjectArchiveView):
+    """Archive or restore; back on the system's page. A restore that would record the same
+    responsibility twice is refused with the reason."""
+
+    def post(self, request: HttpRequest, *args: Any, pk: int, **kwargs: Any) -> HttpResponse:
+        try:
+            super().post(request, *args, pk=pk, **kwargs)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(self.get_object(pk).get_absolute_url())
+        return HttpResponseRedirect(_system_section_url(self.get_object(pk).system))
+
+
+def external_responsibility_urls() -> list:
+    """The generic pages, with the create page that knows its system and an archive that
+    returns to it."""
+    registration = external_responsibility_views
+    replaced = {
+        registration.url_name(action): view
+        for action, view in (
+            ("create", ExternalResponsibilityCreateView.as_view(registration=registration)),
+            (
+                "archive",
+                ExternalResponsibilityArchiveView.as_view(
+                    registration=registration, archiving=True
+                ),
+            ),
+            (
+                "restore",
+                ExternalResponsibilityArchiveView.as_view(
+                    registration=registration, archiving=False
+                ),
+            ),
+        )
+    }
+    return [
+        path(str(p.pattern), replaced[p.name], name=p.name) if p.name in replaced else p
+        for p in registration.urls()
+    ]

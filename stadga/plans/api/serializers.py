@@ -11,7 +11,7 @@ from rest_framework import serializers
 from stadga.api.base import NOT_FOUND_MESSAGES, ScopedSerializer
 from stadga.catalogue.access import request_q
 from stadga.catalogue.models import Product, ProductRequest
-from stadga.organisation.models import Board, Department, Person
+from stadga.organisation.models import Board, Department, ExternalOrganisation, Person
 from stadga.plans.access import plan_q
 from stadga.plans.choices import BearerKind, ItemStatus, PlanStatus, Tenure
 from stadga.plans.models import (
@@ -186,6 +186,9 @@ class PlanItemSerializer(ScopedSerializer):
         "systems": lambda access: System.objects.filter(access.system_q()),
         "products": _members(Product),
         "product_requests": lambda access: ProductRequest.objects.filter(request_q(access)),
+        "external_organisations": lambda access: ExternalOrganisation.objects.filter(
+            access.organisation_q(), archived_at__isnull=True
+        ),
         "responsible": _members(Person),
         "department": _members(Department),
         "cost_category": _members(CostCategory),
@@ -207,6 +210,7 @@ class PlanItemSerializer(ScopedSerializer):
             "systems",
             "products",
             "product_requests",
+            "external_organisations",
             "responsible",
             "department",
             "cost_category",
@@ -230,6 +234,7 @@ class PlanItemSerializer(ScopedSerializer):
                 "systems",
                 "products",
                 "product_requests",
+                "external_organisations",
                 "responsible",
                 "department",
                 "cost_category",

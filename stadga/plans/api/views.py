@@ -283,6 +283,7 @@ class PlanItemViewSet(GovernedViewSet):
             "systems",
             "products",
             "product_requests",
+            "external_organisations",
             Prefetch("costs", queryset=PlanItemCost.objects.order_by("year")),
         )
 

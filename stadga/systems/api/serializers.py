@@ -11,10 +11,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from stadga.api.base import NOT_FOUND_MESSAGES, ScopedSerializer
-from stadga.organisation.models import Board, Department, Person
+from stadga.organisation.models import Board, Department, ExternalOrganisation, Person
 from stadga.organisation.selectors import organisation_list
-from stadga.systems.choices import Flag
-from stadga.systems.models import System
+from stadga.security.api.serializers import InlineChoiceField
+from stadga.systems.choices import Flag, ResponsibilityKind
+from stadga.systems.models import ExternalResponsibility, System
 from stadga.systems.selectors import system_list
 
 _RELATED = ("board", "department", "system_owner", "contacts", "depends_on")
@@ -160,3 +161,57 @@ class SystemSerializer(ScopedSerializer):
 
 class SystemUpdateSerializer(SystemSerializer):
     municipality = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+
+def _systems_kept(access: Any) -> Any:
+    """Current systems the user may edit: where external responsibilities are kept."""
+    return System.objects.filter(access.system_edit_q(), archived_at__isnull=True)
+
+
+def _organisations(access: Any) -> Any:
+    return ExternalOrganisation.objects.filter(access.organisation_q(), archived_at__isnull=True)
+
+
+class ExternalResponsibilitySerializer(ScopedSerializer):
+    """What an external organisation answers for in a system (P3.11, P8): supplier, operation
+    and hosting, support and maintenance, network and connectivity, consultant or other."""
+
+    # Inline: `kind` already names other choice sets in the schema (boards', vendors').
+    kind = InlineChoiceField(choices=ResponsibilityKind.choices)
+    system_name = serializers.CharField(source="system.name", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+
+    scoped_fields = {"system": _systems_kept, "organisation": _organisations}
+
+    class Meta:
+        model = ExternalResponsibility
+        fields = (
+            "id",
+            "municipality",
+            "system",
+            "system_name",
+            "organisation",
+            "organisation_name",
+            "kind",
+            "description",
+            "contract_ends_on",
+            "url",
+            "is_archived",
+            "archived_at",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = ("archived_at", "created_at", "updated_at")
+        extra_kwargs = {
+            "system": {"error_messages": NOT_FOUND_MESSAGES},
+            "organisation": {"error_messages": NOT_FOUND_MESSAGES},
+        }
+        # The unique current responsibility is the model's constraint, checked by full_clean().
+        validators: list[Any] = []
+
+
+class ExternalResponsibilityUpdateSerializer(ExternalResponsibilitySerializer):
+    """A change of a responsibility; it stays with its system."""
+
+    municipality = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    system: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)

@@ -24,11 +24,22 @@ from stadga.api.base import GovernedViewSet
 from stadga.catalogue.selectors import runs_on_flagged_product, runs_on_product_named
 from stadga.organisation.models import Municipality
 from stadga.systems import services
-from stadga.systems.choices import Aspect, LifecyclePhase, SystemType
-from stadga.systems.models import System
-from stadga.systems.selectors import system_get, system_list
+from stadga.systems.choices import Aspect, LifecyclePhase, ResponsibilityKind, SystemType
+from stadga.systems.models import ExternalResponsibility, System
+from stadga.systems.selectors import (
+    external_responsibility_get,
+    external_responsibility_list,
+    system_get,
+    system_list,
+)
 
-from .serializers import SystemSerializer, SystemUpdateSerializer, product_links_prefetch
+from .serializers import (
+    ExternalResponsibilitySerializer,
+    ExternalResponsibilityUpdateSerializer,
+    SystemSerializer,
+    SystemUpdateSerializer,
+    product_links_prefetch,
+)
 
 # The fields that say who answers for a system (P9.3).
 APPOINTMENT_FIELDS = ("system_owner", "board", "department")
@@ -159,3 +170,83 @@ class SystemViewSet(GovernedViewSet):
 
     def service_restore(self, *, instance: System) -> System:
         return services.system_restore(system=instance, actor=self.request.user)
+
+
+class ExternalResponsibilityFilter(django_filters.FilterSet):
+    municipality = django_filters.CharFilter(
+        field_name="municipality__slug", label=_("Municipality (short name)")
+    )
+    system = django_filters.NumberFilter(field_name="system_id")
+    organisation = django_filters.NumberFilter(field_name="organisation_id")
+    kind = django_filters.MultipleChoiceFilter(choices=ResponsibilityKind.choices)
+
+    class Meta:
+        model = ExternalResponsibility
+        fields = {"contract_ends_on": ["gte", "lte"]}
+
+
+class ExternalResponsibilityViewSet(GovernedViewSet):
+    """What external organisations answer for in the systems (P3.11, P8). They follow their
+    system: whoever reads the system reads them, whoever may edit it keeps them."""
+
+    model = ExternalResponsibility
+    serializer_class = ExternalResponsibilitySerializer
+    update_serializer_class = ExternalResponsibilityUpdateSerializer
+    filterset_class = ExternalResponsibilityFilter
+    filter_backends = [DjangoFilterBackend, SearchFilter, OrderingFilter]
+    search_fields = ("organisation__name", "system__name", "description")
+    ordering_fields = (
+        "organisation__name",
+        "system__name",
+        "kind",
+        "contract_ends_on",
+        "updated_at",
+    )
+
+    create_denied = _("Only whoever may edit a system records who answers for what in it.")
+    change_denied = _("You may read this responsibility but not change it.")
+    archive_denied = change_denied
+
+    def visible(self, *, archived: bool) -> QuerySet[ExternalResponsibility]:
+        return external_responsibility_list(access=self.access, archived=archived)
+
+    def visible_object(self, *, municipality: Municipality, pk: int) -> ExternalResponsibility:
+        return external_responsibility_get(access=self.access, municipality=municipality, pk=pk)
+
+    def may_create(self, municipality: Municipality) -> bool:
+        return self.access.keeps_register(municipality.pk) or (
+            System.objects.filter(
+                self.access.system_edit_q(), municipality=municipality, archived_at__isnull=True
+            ).exists()
+        )
+
+    def may_change(self, instance: ExternalResponsibility) -> bool:
+        return not instance.system.is_archived and self.access.can_edit_system(instance.system)
+
+    def may_archive(self, instance: ExternalResponsibility) -> bool:
+        return self.may_change(instance)
+
+    def service_create(
+        self, *, municipality: Municipality, data: dict[str, Any]
+    ) -> ExternalResponsibility:
+        system = data.pop("system")
+        return services.external_responsibility_create(
+            system=system, data=data, actor=self.request.user
+        )
+
+    def service_update(
+        self, *, instance: ExternalResponsibility, data: dict[str, Any]
+    ) -> ExternalResponsibility:
+        return services.external_responsibility_update(
+            responsibility=instance, data=data, actor=self.request.user
+        )[0]
+
+    def service_archive(self, *, instance: ExternalResponsibility) -> ExternalResponsibility:
+        return services.external_responsibility_archive(
+            responsibility=instance, actor=self.request.user
+        )
+
+    def service_restore(self, *, instance: ExternalResponsibility) -> ExternalResponsibility:
+        return services.external_responsibility_restore(
+            responsibility=instance, actor=self.request.user
+        )
