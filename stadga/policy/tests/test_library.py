@@ -81,6 +81,8 @@ SHIPPED_RULES = {
     "plans.board_plan_adopted": ["P3.4"],
     "plans.plan_costs_per_year": ["P3.5"],
     "statusreports.reported_twice_a_year": ["P3.13"],
+    "training.departments_have_training_plans": ["P6.2"],
+    "training.it_department_watch_kept": ["P6.4"],
 }
 
 
