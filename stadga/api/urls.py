@@ -15,6 +15,7 @@ from stadga.policy.api import views as policy
 from stadga.security.api import views as security
 from stadga.statusreports.api import views as statusreports
 from stadga.systems.api import views as systems
+from stadga.training.api import views as training
 
 from . import views
 
@@ -86,6 +87,19 @@ router.register("plan-items", plans.PlanItemViewSet, basename="planitem")
 router.register("premises", plans.PremisesViewSet, basename="premises")
 router.register("tenancies", plans.TenancyViewSet, basename="tenancy")
 router.register("status-reports", statusreports.StatusReportViewSet, basename="statusreport")
+router.register("courses", training.CourseViewSet, basename="course")
+router.register("training-sessions", training.TrainingSessionViewSet, basename="trainingsession")
+router.register("registrations", training.RegistrationViewSet, basename="registration")
+router.register("competence-records", training.CompetenceRecordViewSet, basename="competencerecord")
+router.register("system-uses", training.SystemUseViewSet, basename="systemuse")
+router.register(
+    "training-requirements", training.TrainingRequirementViewSet, basename="trainingrequirement"
+)
+router.register("training-plans", training.TrainingPlanViewSet, basename="trainingplan")
+router.register(
+    "training-plan-lines", training.TrainingPlanLineViewSet, basename="trainingplanline"
+)
+router.register("watch-notes", training.WatchNoteViewSet, basename="watchnote")
 
 urlpatterns = [
     path("v1/auth/token/", views.ObtainTokenView.as_view(), name="token"),

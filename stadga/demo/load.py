@@ -159,6 +159,7 @@ class _Loader:
         self.load_itgroup(m)
         self.load_plans(m)
         self.load_statusreports(m)
+        self.load_training(m)
         return m
 
     def municipality(self) -> Municipality:
@@ -992,5 +993,20 @@ class _Loader:
 
         created = load_statusreports(
             municipality=m, coordinator=self.demo_login(m, "it.samordnare")
+        )
+        self.created.update(created)
+
+    # --- Training and competence (P6) ------------------------------------------------------------
+
+    def load_training(self, m: Municipality) -> None:
+        """Courses, requirements, system users, sessions, completions, the departments' training
+        plans and the IT department's watch log (`data_training`), filed by the IT coordinator."""
+        from .data_training import load_training
+
+        created = load_training(
+            municipality=m,
+            people=self.people,
+            departments=self.departments,
+            actor=self.demo_login(m, "it.samordnare"),
         )
         self.created.update(created)

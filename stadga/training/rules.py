@@ -44,6 +44,9 @@ from stadga.security.rules import counted
 from stadga.systems.choices import LifecyclePhase
 from stadga.systems.models import System
 
+# The rules on the departments' training plans and the IT department's watch (P6.2, P6.4) live
+# beside the plans' code; the policy engine discovers each app's `rules` module, so import them.
+from . import rules_plans  # noqa: F401
 from .coverage import CoverageStatus, resolve
 from .links import person_url
 from .models import CompetenceRecord, Course, SystemUse

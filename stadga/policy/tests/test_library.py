@@ -83,6 +83,8 @@ SHIPPED_RULES = {
     "statusreports.reported_twice_a_year": ["P3.13"],
     "training.required_training_covered": ["P6.1", "P6.2"],
     "training.basic_training_for_shared_systems": ["P6.3"],
+    "training.departments_have_training_plans": ["P6.2"],
+    "training.it_department_watch_kept": ["P6.4"],
 }
 
 
