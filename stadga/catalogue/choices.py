@@ -105,16 +105,6 @@ class Verdict(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
 
-class Goal(models.TextChoices):
-    """The goals of the IT policy (P2) a request serves. Until goals are kept as data (the IT
-    plans), they are the 2006 policy's four."""
-
-    SERVICE = "P2.1", _("Service: better access to information and services (P2.1)")
-    DEMOCRACY = "P2.2", _("Democracy: insight and participation for citizens (P2.2)")
-    EFFICIENCY = "P2.3", _("Efficiency: improved, streamlined work routines (P2.3)")
-    EDUCATION = "P2.4", _("Education: IT as part of every pupil's learning (P2.4)")
-
-
 class InquiryStatus(models.TextChoices):
     """A coordination inquiry to the neighbouring municipalities (P8.2)."""
 

@@ -15,7 +15,7 @@ from stadga.organisation.choices import BoardKind
 from stadga.organisation.models import Municipality
 from stadga.systems.models import System
 
-from .choices import Answer, Goal, Outcome, RequestStatus, Verdict
+from .choices import Answer, Outcome, RequestStatus, Verdict
 from .models import ApprovalStep, CatalogueSettings, PolicyException, ProductRequest
 from .services_requests import EXCEPTION_FIELDS, REQUEST_FIELDS
 
@@ -25,14 +25,6 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class ProductRequestForm(ScopedModelForm):
     """What an employee fills in to request a product (P5.4)."""
 
-    goals = forms.MultipleChoiceField(
-        label=_("Goals it serves (P2)"),
-        choices=Goal.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("The goals of the IT policy the product helps reach."),
-    )
-
     class Meta:
         model = ProductRequest
         fields = list(REQUEST_FIELDS)
@@ -41,8 +33,11 @@ class ProductRequestForm(ScopedModelForm):
             "expected_benefit": forms.Textarea(attrs={"rows": 3}),
             "information_handled": forms.Textarea(attrs={"rows": 3}),
             "systems": forms.SelectMultiple(attrs={"size": 6}),
+            "goals": forms.CheckboxSelectMultiple,
         }
+        labels = {"goals": _("Goals it serves (P2)")}
         help_texts = {
+            "goals": _("The municipality's IT goals the product helps reach."),
             "title": _("In a few words, e.g. 'A tool for digital meetings with citizens'."),
             "product": _("Choose it if the product is already in the catalogue."),
             "product_name": _("Otherwise, write the product's name."),

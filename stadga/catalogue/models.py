@@ -30,7 +30,6 @@ from .choices import (
     Answer,
     Approver,
     Criterion,
-    Goal,
     InquiryStatus,
     Outcome,
     Phase,
@@ -486,8 +485,12 @@ class ProductRequest(GovernedModel):
     )
     one_time_cost = sek(_("one-time cost (SEK)"), default=Decimal("0"))
     yearly_cost = sek(_("yearly cost (SEK)"), default=Decimal("0"))
-    goals = models.JSONField(
-        _("goals it serves (P2)"), default=list, blank=True, help_text=_("Clause IDs, e.g. P2.3.")
+    goals = models.ManyToManyField(
+        "plans.Goal",
+        verbose_name=_("goals it serves (P2)"),
+        blank=True,
+        related_name="product_requests",
+        help_text=_("The municipality's IT goals the product helps reach."),
     )
     expected_benefit = models.TextField(_("expected benefit (P1.2)"), blank=True)
     information_handled = models.TextField(_("information it will handle"), blank=True)
@@ -575,8 +578,6 @@ class ProductRequest(GovernedModel):
         )
         if not self.product_id and not self.product_name.strip():
             errors["product_name"] = _("Name the product, or choose it from the catalogue.")
-        if not isinstance(self.goals, list) or any(g not in Goal.values for g in self.goals):
-            errors["goals"] = _("Choose goals among the policy's goals (P2).")
         if errors:
             raise ValidationError(errors)
 
@@ -856,7 +857,7 @@ auditlog.register(Product)
 auditlog.register(ProductVersion)
 auditlog.register(PhaseDecision)
 auditlog.register(SystemProduct)
-auditlog.register(ProductRequest, m2m_fields={"systems"})
+auditlog.register(ProductRequest, m2m_fields={"systems", "goals"})
 auditlog.register(Assessment)
 auditlog.register(RequestStep)
 auditlog.register(PolicyException)

@@ -38,6 +38,7 @@ from stadga.organisation.access import Access
 from stadga.organisation.choices import BoardKind, Role
 from stadga.organisation.models import Municipality, Person
 from stadga.organisation.selectors import person_of, role_holders
+from stadga.plans.models import Goal
 
 from . import access as catalogue_access
 from .choices import (
@@ -252,13 +253,36 @@ def _requester(municipality: Municipality, actor: Any) -> Person:
     return person
 
 
-def _check_data(municipality: Municipality, data: Mapping[str, Any]) -> None:
+def _check_data(
+    municipality: Municipality, data: Mapping[str, Any], request: ProductRequest | None = None
+) -> None:
     unknown = set(data) - set(REQUEST_FIELDS)
     if unknown:
         raise ValueError(f"A request is written with {REQUEST_FIELDS}, not {sorted(unknown)}.")
     systems = list(data.get("systems") or [])
     if any(s.municipality_id != municipality.pk for s in systems):
         raise ValidationError({"systems": _("A system belongs to another municipality.")})
+    _check_goals(municipality, list(data.get("goals") or []), request)
+
+
+def _check_goals(
+    municipality: Municipality, goals: list[Goal], request: ProductRequest | None
+) -> None:
+    """The goals a request serves are its municipality's own (P2). An archived goal is no
+    longer chosen, but one the request already serves may stay."""
+    if any(g.municipality_id != municipality.pk for g in goals):
+        raise ValidationError({"goals": _("A goal belongs to another municipality.")})
+    archived = [g for g in goals if g.archived_at is not None]
+    if archived and request is not None and request.pk:
+        kept = set(request.goals.values_list("pk", flat=True))
+        archived = [g for g in archived if g.pk not in kept]
+    if archived:
+        raise ValidationError(
+            {
+                "goals": _("The goal %(code)s is archived: choose a current one.")
+                % {"code": archived[0].code}
+            }
+        )
 
 
 def _save(obj: Any, fields: list[str]) -> None:
@@ -299,7 +323,7 @@ def request_update(
     """Change what a request says: the requester while it is a draft, the IT department until
     it is decided (e.g. marking it in-house development, P5.6). A submitted request that turns
     out to be a new business system gets its coordination inquiry (P8.2)."""
-    _check_data(request.municipality, data)
+    _check_data(request.municipality, data, request)
     if not catalogue_access.can_edit_request(Access.for_user(actor), request):
         raise PermissionDenied(_("You may not change this request."))
     with governed_write(actor):

@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from stadga.core.views import MunicipalityView, ObjectEditView, RegisteredView, Registration
 from stadga.organisation.access import Access
 from stadga.organisation.models import Municipality
+from stadga.plans.models import Goal
 from stadga.systems.models import System
 
 from . import access as catalogue_access
@@ -32,7 +33,6 @@ from . import services_requests as services
 from .choices import (
     CRITERION_CLAUSES,
     Criterion,
-    Goal,
     InquiryStatus,
     RequestStatus,
     StepStatus,
@@ -110,7 +110,9 @@ def request_get(*, access: Access, municipality: Municipality, pk: int) -> Produ
         "vendor",
         "category",
         "decided_product",
-    ).prefetch_related("systems")
+    ).prefetch_related(
+        "systems", Prefetch("goals", queryset=Goal.objects.select_related("municipality"))
+    )
     return get_object_or_404(qs, pk=pk)
 
 
@@ -307,7 +309,6 @@ def request_context(
         "decision_blocker": services.decision_blocker(request) if is_submitted else "",
         "p56_blocker": services.p56_blocker(request) if is_submitted else "",
         "is_new_business_system": services.is_new_business_system(request),
-        "goal_labels": [Goal(g).label for g in request.goals if g in Goal.values],
         "can_submit": request.status == RequestStatus.DRAFT
         and catalogue_access.can_edit_request(access, request),
         "can_withdraw": catalogue_access.can_withdraw_request(access, request),

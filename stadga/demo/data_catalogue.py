@@ -33,7 +33,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from stadga.catalogue.choices import Answer, Approver, Criterion, Goal, Outcome, Phase, Verdict
+from stadga.catalogue.choices import Answer, Approver, Criterion, Outcome, Phase, Verdict
 from stadga.catalogue.choices import ProductKind as Kind
 
 from . import data
@@ -1818,7 +1818,7 @@ class RequestData:
     category: str | None = None
     one_time_cost: Decimal = Decimal("0")
     yearly_cost: Decimal = Decimal("0")
-    goals: tuple[str, ...] = ()
+    goals: tuple[str, ...] = ()  # the municipality's goals (P2), by code
     expected_benefit: str = ""
     information_handled: str = ""
     personal_data: bool = False
@@ -1852,7 +1852,7 @@ REQUESTS: list[RequestData] = [
         category=OFFICE_CAT,
         one_time_cost=Decimal("9500"),
         yearly_cost=Decimal("1200"),
-        goals=(Goal.EFFICIENCY,),
+        goals=("P2.3",),
         expected_benefit="Medarbetaren kan arbeta självständigt i alla system.",
     ),
     RequestData(
@@ -1867,7 +1867,7 @@ REQUESTS: list[RequestData] = [
         kind=Kind.SOFTWARE,
         one_time_cost=Decimal("18000"),
         yearly_cost=Decimal("6000"),
-        goals=(Goal.EFFICIENCY,),
+        goals=("P2.3",),
         expected_benefit="Färre konsulttimmar; snabbare underhållsplaner.",
         information_handled="Ritningar över kommunens lokaler (inga skyddsobjekt).",
         systems=("SYS-0025",),
@@ -1885,7 +1885,7 @@ REQUESTS: list[RequestData] = [
         category=NIGHT_CAT,
         one_time_cost=Decimal("120000"),
         yearly_cost=Decimal("85000"),
-        goals=(Goal.SERVICE, Goal.EFFICIENCY),
+        goals=("P2.1", "P2.3"),
         expected_benefit="Bättre nattsömn för brukarna; färre nattliga bilresor för hemtjänsten.",
         information_handled="Bilder från brukares hem, uppgifter om hälsa och omsorg.",
         personal_data=True,
@@ -1930,7 +1930,7 @@ REQUESTS: list[RequestData] = [
         kind=Kind.HARDWARE,
         category=MEETING_CAT,
         one_time_cost=Decimal("42000"),
-        goals=(Goal.EFFICIENCY,),
+        goals=("P2.3",),
         expected_benefit="Färre resor till samordningsmöten; bättre ljud för alla deltagare.",
         assessments=(
             AssessmentData(
@@ -1963,7 +1963,7 @@ REQUESTS: list[RequestData] = [
         category=OFFICE_CAT,
         one_time_cost=Decimal("0"),
         yearly_cost=Decimal("52000"),
-        goals=(Goal.EFFICIENCY, Goal.SERVICE),
+        goals=("P2.3", "P2.1"),
         expected_benefit="Tillgängliga PDF-handlingar på webbplatsen (P7.1); mindre manuellt "
         "arbete med nämndhandlingar.",
         information_handled="Nämndhandlingar, avtal och personalhandlingar.",
@@ -2002,7 +2002,7 @@ REQUESTS: list[RequestData] = [
         category=ASSOCIATION_CAT,
         one_time_cost=Decimal("0"),
         yearly_cost=Decimal("0"),
-        goals=(Goal.SERVICE,),
+        goals=("P2.1",),
         expected_benefit="Föreningar söker digitalt.",
         information_handled="Föreningars kontaktuppgifter och ansökningar.",
         personal_data=True,

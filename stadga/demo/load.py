@@ -66,6 +66,7 @@ from stadga.organisation.models import (
     Person,
     RoleAssignment,
 )
+from stadga.plans.models import Goal
 from stadga.policy.library import read_library, shipped_libraries
 from stadga.policy.models import Policy, PolicyAdoption
 from stadga.policy.services_library import policy_adopt, policy_load
@@ -827,6 +828,7 @@ class _Loader:
         existing = set(
             ProductRequest.objects.filter(municipality=m).values_list("title", flat=True)
         )
+        goals = {g.code: g for g in Goal.objects.filter(municipality=m)}
         for item in catalogue.REQUESTS:
             requester = self.demo_login(m, item.requester)
             if item.title in existing or requester is None:
@@ -845,7 +847,7 @@ class _Loader:
                     "department": self.departments[item.department],
                     "one_time_cost": item.one_time_cost,
                     "yearly_cost": item.yearly_cost,
-                    "goals": list(item.goals),
+                    "goals": [goals[code] for code in item.goals if code in goals],
                     "expected_benefit": item.expected_benefit,
                     "information_handled": item.information_handled,
                     "personal_data": item.personal_data,

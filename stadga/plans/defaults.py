@@ -2,8 +2,8 @@
 cost the policy assigns to a bearer (P3.6–P3.9). Plain data, read by the service that seeds a new
 municipality and by the migration that seeded the existing ones.
 
-The goals' codes are the policy's clause IDs, the same IDs a product request stores for the goals
-it serves (`stadga.catalogue.choices.Goal`)."""
+The goals' codes are the policy's clause IDs; product requests name the goals they serve by them
+in the API, and the migration that made their goals a relation (catalogue 0003) reads them."""
 
 from __future__ import annotations
 

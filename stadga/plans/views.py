@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from stadga.catalogue import access as catalogue_access
+from stadga.catalogue.models import ProductRequest
 from stadga.core.pdf import pdf_response
 from stadga.core.tabular import views as tabular_views
 from stadga.core.views import (
@@ -91,7 +93,18 @@ def _goal_context(access: Access, goal: Goal) -> dict[str, Any]:
         .prefetch_related("costs")
         .order_by("-plan__year", "plan__board__name", "pk")
     )
-    return {"items": items, "totals": selectors.cost_totals(items)}
+    # The product requests serving it (P5.4) that the user reads, newest first.
+    requests = list(
+        ProductRequest.objects.filter(
+            catalogue_access.request_q(access),
+            municipality=goal.municipality,
+            goals=goal,
+            archived_at__isnull=True,
+        )
+        .select_related("municipality")
+        .order_by("-created_at", "-pk")
+    )
+    return {"items": items, "totals": selectors.cost_totals(items), "requests": requests}
 
 
 goal_views = Registration(

@@ -3,6 +3,7 @@ IT department's assessments, the decision steps and the coordination inquiry (P8
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,6 @@ from stadga.catalogue.choices import (
     Answer,
     Approver,
     Criterion,
-    Goal,
     InquiryStatus,
     Outcome,
     ProductKind,
@@ -34,8 +34,9 @@ from stadga.catalogue.models import (
 )
 from stadga.catalogue.services_requests import REQUEST_FIELDS
 from stadga.organisation.access import Access
-from stadga.organisation.models import Department
-from stadga.organisation.selectors import organisation_list
+from stadga.organisation.models import Department, Municipality
+from stadga.organisation.selectors import municipality_list, organisation_list
+from stadga.plans.models import Goal
 from stadga.security.api.serializers import InlineChoiceField
 from stadga.systems.models import System
 
@@ -55,6 +56,29 @@ def _departments(access: Access) -> Any:
 
 def _systems(access: Access) -> Any:
     return System.objects.filter(access.system_q(), archived_at__isnull=True)
+
+
+class GoalCodeField(serializers.SlugRelatedField):
+    """A goal (P2) by its code, e.g. "P2.3", among the goals of the request's own municipality:
+    the one named in a new request's body, or the request's. An archived goal is refused by the
+    service unless the request already serves it."""
+
+    default_error_messages = {
+        "does_not_exist": _('No goal with the code "{value}" in the municipality.'),
+        "invalid": _("Give the goal's code, e.g. P2.3."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("slug_field", "code")
+        kwargs.setdefault("queryset", Goal.objects.none())
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> Any:
+        serializer = self.root
+        municipality = getattr(serializer, "goal_municipality", lambda: None)()
+        if municipality is None:
+            return Goal.objects.none()
+        return Goal.objects.filter(municipality=municipality)
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
@@ -133,9 +157,7 @@ class ProductRequestSerializer(ScopedSerializer):
 
     requested_by_name = serializers.CharField(source="requested_by.name", read_only=True)
     kind = InlineChoiceField(choices=ProductKind.choices, required=False)
-    goals = serializers.ListField(
-        child=InlineChoiceField(choices=Goal.choices), required=False, allow_empty=True
-    )
+    goals = GoalCodeField(many=True, required=False)
     status = InlineChoiceField(choices=RequestStatus.choices, read_only=True)
     outcome = InlineChoiceField(choices=Outcome.choices, read_only=True, allow_blank=True)
     assessments = AssessmentSerializer(many=True, read_only=True)
@@ -186,6 +208,22 @@ class ProductRequestSerializer(ScopedSerializer):
             name: {**_UNKNOWN, "required": False}
             for name in ("product", "vendor", "category", "systems")
         } | {"department": _UNKNOWN}
+
+    def goal_municipality(self) -> Municipality | None:
+        """The municipality whose goals a body's codes name: the request's own, or for a new
+        request the one its body names (if the user is a member there; else none)."""
+        if isinstance(self.instance, ProductRequest):
+            return self.instance.municipality
+        if not hasattr(self, "_goal_municipality"):  # once per body, not once per code
+            data = getattr(self, "initial_data", None)
+            slug = data.get("municipality") if isinstance(data, Mapping) else None
+            access = self.access
+            self._goal_municipality = (
+                municipality_list(access=access).filter(slug=slug).first()
+                if isinstance(slug, str) and access is not None
+                else None
+            )
+        return self._goal_municipality
 
     @extend_schema_field(CoordinationInquirySerializer(allow_null=True))
     def get_inquiry(self, obj: ProductRequest) -> dict | None:

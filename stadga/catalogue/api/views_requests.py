@@ -65,6 +65,7 @@ class ProductRequestViewSet(GovernedViewSet):
             .select_related("municipality", "requested_by", "inquiry")
             .prefetch_related(
                 "systems",
+                "goals",
                 "assessments__assessed_by",
                 "steps__decided_by",
                 Prefetch(

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from stadga.catalogue import services_inquiries as inquiries
 from stadga.catalogue import services_requests as services
 from stadga.catalogue.choices import (
     Approver,
     Criterion,
-    Goal,
     InquiryStatus,
     Outcome,
     Phase,
@@ -37,6 +37,7 @@ from stadga.catalogue.selectors import catalogue_settings_for
 from stadga.notifications.models import Notification
 from stadga.organisation.choices import BoardKind, Role
 from stadga.organisation.models import Person
+from stadga.plans.models import Goal
 from stadga.testing.factories import (
     BoardFactory,
     DepartmentFactory,
@@ -84,10 +85,14 @@ class World:
             "department": self.department,
             "one_time_cost": Decimal("10000"),
             "yearly_cost": Decimal("5000"),
-            "goals": [Goal.SERVICE, Goal.EFFICIENCY],
+            "goals": [self.goal("P2.1"), self.goal("P2.3")],
             "expected_benefit": "Färre resor.",
             **extra,
         }
+
+    def goal(self, code: str) -> Goal:
+        """One of the municipality's goals (P2), seeded with it."""
+        return Goal.objects.get(municipality=self.m, code=code)
 
     def draft(self, **extra: Any) -> ProductRequest:
         return services.request_create(
@@ -132,7 +137,7 @@ def test_any_member_writes_a_draft_as_themselves(world: World) -> None:
     request = world.draft()
     assert request.status == RequestStatus.DRAFT
     assert request.requested_by == person(world.employee, world.m)
-    assert request.goals == [Goal.SERVICE, Goal.EFFICIENCY]
+    assert [g.code for g in request.goals.all()] == ["P2.1", "P2.3"]
     assert not request.steps.exists()
 
 
@@ -156,10 +161,49 @@ def test_a_request_names_a_product(world: World) -> None:
     assert "product_name" in error.value.message_dict
 
 
-def test_goals_are_the_policy_goals(world: World) -> None:
+def test_goals_are_the_municipalitys_own(world: World) -> None:
+    other = Goal.objects.get(municipality=MunicipalityFactory(), code="P2.1")
     with pytest.raises(ValidationError) as error:
-        world.draft(goals=["P9.9"])
+        world.draft(goals=[other])
     assert "goals" in error.value.message_dict
+    assert not ProductRequest.objects.filter(municipality=world.m).exists()
+
+
+def test_an_archived_goal_is_not_chosen_but_one_already_served_stays(world: World) -> None:
+    request = world.draft()
+    education = world.goal("P2.4")
+    Goal.objects.filter(pk__in=[education.pk, world.goal("P2.1").pk]).update(
+        archived_at=timezone.now()
+    )
+    education.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        world.draft(goals=[education])
+    assert "goals" in error.value.message_dict
+    # P2.1 was archived after the request chose it: an edit keeps it, and may drop it.
+    services.request_update(
+        request=request,
+        data={"goals": [world.goal("P2.1"), world.goal("P2.2")]},
+        actor=world.employee,
+    )
+    assert [g.code for g in request.goals.all()] == ["P2.1", "P2.2"]
+    with pytest.raises(ValidationError):
+        services.request_update(request=request, data={"goals": [education]}, actor=world.employee)
+    services.request_update(request=request, data={"goals": []}, actor=world.employee)
+    assert not request.goals.exists()
+
+
+def test_a_change_of_goals_is_logged(world: World) -> None:
+    from auditlog.models import LogEntry
+
+    request = world.draft()
+    before = LogEntry.objects.get_for_object(request).count()
+    services.request_update(
+        request=request, data={"goals": [world.goal("P2.2")]}, actor=world.employee
+    )
+    # auditlog writes the relation's removals and additions as entries of their own.
+    entries = list(LogEntry.objects.get_for_object(request).order_by("pk")[before:])
+    assert entries and all("goals" in e.changes_dict for e in entries)
+    assert all(e.actor == world.employee for e in entries)
 
 
 def test_a_system_of_another_municipality_is_refused(world: World) -> None:

@@ -147,12 +147,13 @@ def test_a_member_requests_submits_and_reads_the_decision(client: Any, world: Wo
             "department": world.department.pk,
             "one_time_cost": "1000",
             "yearly_cost": "500",
-            "goals": ["P2.1", "P2.3"],
+            "goals": [world.goal("P2.1").pk, world.goal("P2.3").pk],
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     request = ProductRequest.objects.get(municipality=world.m)
-    assert request.goals == ["P2.1", "P2.3"] and request.status == RequestStatus.DRAFT
+    assert [g.code for g in request.goals.all()] == ["P2.1", "P2.3"]
+    assert request.status == RequestStatus.DRAFT
     assert client.post(url(world, "productrequest_submit", request.pk)).status_code == 302
     request.refresh_from_db()
     assert request.status == RequestStatus.SUBMITTED

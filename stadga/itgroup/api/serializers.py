@@ -1,18 +1,21 @@
 """The IT group as the API reads and writes it (P3.12). Attendance and decisions are read with
-their meeting; the API writes members and meetings, through the same services as the pages."""
+their meeting and written through the meeting's actions; everything through the same services as
+the pages."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from stadga.api.base import ScopedSerializer
+from stadga.api.base import NOT_FOUND_MESSAGES, ScopedSerializer
 from stadga.organisation.models import Department, Person
 from stadga.organisation.selectors import organisation_list
 from stadga.security.api.serializers import InlineChoiceField
 
-from ..choices import GroupRole, MeetingStatus
+from ..choices import GroupRole, MeetingStatus, Presence
 from ..models import ITGroupMeeting, ITGroupMember, MeetingAttendance, MeetingDecision
 
 _TIMESTAMPS = ("archived_at", "created_at", "updated_at")
@@ -76,11 +79,73 @@ class MeetingDecisionSerializer(serializers.ModelSerializer):
     responsible_name = serializers.CharField(
         source="responsible.name", read_only=True, allow_null=True
     )
+    is_archived = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = MeetingDecision
-        fields = ("id", "text", "responsible", "responsible_name", "due_date", "done")
+        fields = (
+            "id",
+            "text",
+            "responsible",
+            "responsible_name",
+            "due_date",
+            "done",
+            "is_archived",
+        )
         read_only_fields = fields
+
+
+# --- what the meeting's actions write ------------------------------------------------------------
+
+
+class MeetingPersonField(serializers.PrimaryKeyRelatedField):
+    """A person of the meeting's municipality (the meeting is in the serializer's context); any
+    other id is "unknown", the same 400 as an id that does not exist."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("error_messages", NOT_FOUND_MESSAGES)
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", Person.objects.none())
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet[Person]:
+        meeting = self.context.get("meeting")
+        if meeting is None:
+            return Person.objects.none()
+        return Person.objects.filter(municipality_id=meeting.municipality_id)
+
+
+class AttendanceEntrySerializer(serializers.Serializer):
+    person = MeetingPersonField()
+    presence = InlineChoiceField(choices=Presence.choices)
+
+
+class AttendanceRecordSerializer(serializers.Serializer):
+    """Who was present at, excused from or absent from the meeting. A person left out keeps
+    what was recorded; a member of the group on the meeting's day is linked to that seat."""
+
+    attendance = AttendanceEntrySerializer(many=True, allow_empty=False)
+
+    def validate_attendance(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        people = [row["person"].pk for row in rows]
+        if len(people) != len(set(people)):
+            raise serializers.ValidationError(_("Name each person once."))
+        return rows
+
+    def presences(self) -> dict[int, str]:
+        """The body as the service takes it: {person id: presence}."""
+        return {row["person"].pk: row["presence"] for row in self.validated_data["attendance"]}
+
+
+class MeetingDecisionWriteSerializer(serializers.ModelSerializer):
+    """A decision of the meeting: what is to be done, by whom and when (P3.12). Once the
+    minutes are approved only `done` may change."""
+
+    responsible = MeetingPersonField(required=False, allow_null=True)
+
+    class Meta:
+        model = MeetingDecision
+        fields = ("text", "responsible", "due_date", "done")
 
 
 class ITGroupMeetingSerializer(ScopedSerializer):
