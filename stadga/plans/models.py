@@ -53,8 +53,8 @@ class Goal(GovernedModel):
     """One of the municipality's overarching IT goals (P2): by default the 2006 policy's four,
     Service, Democracy, Efficiency and Education. Plan items say which goals they serve.
 
-    `code` is the policy's clause ID (P2.1 …), the same IDs product requests store for the goals
-    they serve, so the two can be linked."""
+    `code` is the policy's clause ID (P2.1 …). Plan items and product requests (`goals`) link
+    the goals they serve."""
 
     code = models.CharField(
         _("code"), max_length=20, help_text=_("The policy's clause ID, e.g. P2.1.")

@@ -4,6 +4,7 @@ they are not a write path of the product."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
@@ -38,6 +39,7 @@ from stadga.training.models import (
     Registration,
     SystemUse,
     TrainingPlan,
+    TrainingPlanLine,
     TrainingRequirement,
     TrainingSession,
     WatchNote,
@@ -313,12 +315,28 @@ class TrainingRequirementFactory(factory.django.DjangoModelFactory[TrainingRequi
 
 
 class TrainingPlanFactory(factory.django.DjangoModelFactory[TrainingPlan]):
+    """This year's plan of a new department of `municipality` unless `department` is given
+    (then pass its municipality too)."""
+
     class Meta:
         model = TrainingPlan
 
-    department = factory.SubFactory(DepartmentFactory)
-    municipality = factory.SelfAttribute("department.municipality")
+    municipality = factory.SubFactory(MunicipalityFactory)
+    department = factory.LazyAttribute(
+        lambda o: DepartmentFactory(board=BoardFactory(municipality=o.municipality))
+    )
     year = factory.LazyFunction(lambda: datetime.date.today().year)
+
+
+class TrainingPlanLineFactory(factory.django.DjangoModelFactory[TrainingPlanLine]):
+    class Meta:
+        model = TrainingPlanLine
+
+    plan = factory.SubFactory(TrainingPlanFactory)
+    municipality = factory.SelfAttribute("plan.municipality")
+    description = factory.Sequence(lambda n: f"Utbildning {n}")
+    participants = 5
+    cost = Decimal("1000")
 
 
 class WatchNoteFactory(factory.django.DjangoModelFactory[WatchNote]):
