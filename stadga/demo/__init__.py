@@ -22,6 +22,7 @@ DEMO_ACCOUNTS: list[tuple[str, str | Promise]] = [
     ("kommundirektor", _("Head of the central office — receives its shortfall notices")),
     ("socialchef", _("Head of social services — the department's systems")),
     ("bun.ledamot", _("Member of the education board — the board's systems")),
+    ("bun.sekreterare", _("Secretary of the education board — the board's IT plan")),
     ("ekonomichef", _("Finance manager — system owner of the finance systems")),
     ("medarbetare", _("Employee — no special role")),
     ("operator", _("Operator — runs the installation (superuser)")),

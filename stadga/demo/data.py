@@ -279,6 +279,7 @@ PROPERTY_MANAGER = "Kent Gustafsson"
 ICT_COORDINATOR = "Oskar Lund"
 PRESCHOOL_COORDINATOR = "Ingrid Persson"
 PUPIL_HEALTH_HEAD = "Karin Holm"
+BOARD_SECRETARY = "Lena Håkansson"
 SOCIAL_SYSTEMS = "Anders Wikström"
 MEDICAL_NURSE = "Elin Sjöberg"
 HOME_CARE_HEAD = "Tomas Ek"
@@ -312,6 +313,10 @@ PEOPLE: list[PersonData] = [
     PersonData(ICT_COORDINATOR, "IKT-samordnare, skolan", BUF),
     PersonData(PRESCHOOL_COORDINATOR, "Förskolesamordnare", BUF),
     PersonData(PUPIL_HEALTH_HEAD, "Verksamhetschef elevhälsan", BUF),
+    # Prepares the education board's business, its IT plan and the adoption of it (P3.4).
+    PersonData(
+        BOARD_SECRETARY, "Nämndsekreterare, barn- och utbildningsnämnden", BUF, "bun.sekreterare"
+    ),
     # Socialförvaltningen
     PersonData("Birgitta Forsberg", "Socialchef", SOC, "socialchef"),
     PersonData(SOCIAL_SYSTEMS, "Systemförvaltare, socialtjänsten", SOC),
@@ -436,6 +441,8 @@ ROLES: list[RoleData] = [
     RoleData("Margareta Hellström", Role.BOARD_MEMBER, board=VN),
     RoleData("Bo Engström", Role.BOARD_MEMBER, board=OFN),
     RoleData("Stefan Carlsson", Role.BOARD_MEMBER, board=KEAB),
+    # The education board's secretary draws up its IT plan with it and records the adoption.
+    RoleData(BOARD_SECRETARY, Role.BOARD_SECRETARY, board=BUN),  # P3.4
 ]
 
 # --- IT systems ---------------------------------------------------------------------------------

@@ -3,6 +3,14 @@
 One `Access` is built per request from the user's role assignments in every municipality (one
 query) and answers every question views, selectors and the API ask. Nothing is visible by default:
 a user sees a municipality's objects only through a person linked to their login there.
+
+A board's share is read by those who work for the board: its members (`board_member_of`) and its
+secretary (`board_secretary_of`, the nämndsekreterare who prepares its business); `board_of` is
+both. The secretary reads what a member reads of the board (its systems, its part of the register
+of processing, its shortfall notices, its compliance view) and draws up and records the adoption
+of the board's IT plan (`stadga.plans.access`), but decides nothing else for the board: a
+shortfall notice is acknowledged and decided by a member, and an executive board's secretary
+does not count as its oversight (P3.1).
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ class Access:
     # municipality id -> roles held municipality-wide
     roles: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     board_member_of: set[int] = field(default_factory=set)
+    board_secretary_of: set[int] = field(default_factory=set)
     department_head_of: set[int] = field(default_factory=set)
     system_owner_of: set[int] = field(default_factory=set)
 
@@ -55,6 +64,8 @@ class Access:
             access.roles[m_id].add(role)
             if role == Role.BOARD_MEMBER and board_id:
                 access.board_member_of.add(board_id)
+            elif role == Role.BOARD_SECRETARY and board_id:
+                access.board_secretary_of.add(board_id)
             elif role == Role.DEPARTMENT_HEAD and department_id:
                 access.department_head_of.add(department_id)
             elif role == Role.SYSTEM_OWNER and system_id:
@@ -71,6 +82,11 @@ class Access:
     def member_of(self) -> set[int]:
         """Municipalities where the user is someone (has a linked person)."""
         return set(self.persons)
+
+    @property
+    def board_of(self) -> set[int]:
+        """Boards the user works for, as a member or as its secretary: they read its share."""
+        return self.board_member_of | self.board_secretary_of
 
     def is_member(self, municipality_id: int) -> bool:
         return self.is_operator or municipality_id in self.persons
@@ -106,7 +122,7 @@ class Access:
         p = prefix
         return (
             Q(**{f"{p}municipality_id__in": self._municipalities_with(READ_ALL_ROLES)})
-            | Q(**{f"{p}board_id__in": self.board_member_of})
+            | Q(**{f"{p}board_id__in": self.board_of})
             | Q(**{f"{p}department_id__in": self.department_head_of})
             | Q(**{f"{p}id__in": self.system_owner_of})
             | Q(**{f"{p}system_owner_id__in": self.person_ids})

@@ -11,6 +11,8 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor")
     DEPARTMENT_HEAD = "department_head", _("Department head")
     BOARD_MEMBER = "board_member", _("Board member")
+    # The nämndsekreterare: an official who prepares the board's business, not a member of it.
+    BOARD_SECRETARY = "board_secretary", _("Board secretary")
     SYSTEM_OWNER = "system_owner", _("System owner")
     EMPLOYEE = "employee", _("Employee")
 
@@ -22,8 +24,9 @@ class Scope(models.TextChoices):
     SYSTEM = "system", _("System")
 
 
-# Each role is held over one kind of scope: a board member sits on a board, a department head
-# leads a department, a system owner answers for a system (P9.3); the rest span the municipality.
+# Each role is held over one kind of scope: a board member sits on a board and a board secretary
+# serves one, a department head leads a department, a system owner answers for a system (P9.3);
+# the rest span the municipality.
 ROLE_SCOPE: dict[str, str] = {
     Role.IT_COORDINATOR: Scope.MUNICIPALITY,
     Role.IT_TECHNICIAN: Scope.MUNICIPALITY,
@@ -31,6 +34,7 @@ ROLE_SCOPE: dict[str, str] = {
     Role.AUDITOR: Scope.MUNICIPALITY,
     Role.DEPARTMENT_HEAD: Scope.DEPARTMENT,
     Role.BOARD_MEMBER: Scope.BOARD,
+    Role.BOARD_SECRETARY: Scope.BOARD,
     Role.SYSTEM_OWNER: Scope.SYSTEM,
     Role.EMPLOYEE: Scope.MUNICIPALITY,
 }

@@ -1,9 +1,10 @@
 """Reminders over the IT plans, sent by the daily job (stadga.notifications): next year's plan not
 yet adopted as its date nears or has passed, and last year's follow-up due (P3.4).
 
-Both go to the IT coordinators and to the members of the board concerned. Each source runs a
-fixed number of queries, whatever the number of boards: the settings, the boards with their plans
-(one query), and the people to remind (one).
+Both go to the IT coordinators and to the members and the secretary of the board concerned (the
+secretary prepares the board's business, the adoption too). Each source runs a fixed number of
+queries, whatever the number of boards: the settings, the boards with their plans (one query),
+and the people to remind (one).
 """
 
 from __future__ import annotations
@@ -28,9 +29,12 @@ from .selectors import plans_settings_for
 
 
 def _recipients(municipality: Municipality, boards: list[Board]) -> dict[int | None, list[Person]]:
-    """The IT coordinators (under None) and each board's members (under its id). One query."""
+    """The IT coordinators (under None) and each board's members and secretaries (under its
+    id). One query."""
     assignments = current_assignments(
-        municipality, Q(role=Role.IT_COORDINATOR) | Q(role=Role.BOARD_MEMBER, board__in=boards)
+        municipality,
+        Q(role=Role.IT_COORDINATOR)
+        | Q(role__in=(Role.BOARD_MEMBER, Role.BOARD_SECRETARY), board__in=boards),
     )
     people: dict[int | None, dict[int, Person]] = defaultdict(dict)
     for assignment in assignments:
@@ -50,8 +54,8 @@ def _for_board(people: dict[int | None, list[Person]], board: Board) -> list[Per
 def plan_not_adopted(municipality: Municipality, today: datetime.date) -> Iterator[Reminder]:
     """P3.4: each board's IT plan for next year is adopted by the date the plan settings name
     (30 November by default). From `reminder_days` (30) before that date, a board without an
-    adopted plan for next year is reminded, through its members and the IT coordinators. The key
-    names the board and year: each is reminded of once."""
+    adopted plan for next year is reminded, through its members, its secretary and the IT
+    coordinators. The key names the board and year: each is reminded of once."""
     settings = plans_settings_for(municipality)
     year = today.year + 1
     due = settings.adopt_by(year)
@@ -93,8 +97,8 @@ def plan_not_adopted(municipality: Municipality, today: datetime.date) -> Iterat
 def follow_up_due(municipality: Municipality, today: datetime.date) -> Iterator[Reminder]:
     """P3.4: each board's plan is followed up and evaluated every year. From `reminder_days`
     before the follow-up date of the plan settings (31 March by default), last year's adopted
-    plans not yet followed up are reminded of, to the board's members and the IT coordinators.
-    The key names the plan: each is reminded of once."""
+    plans not yet followed up are reminded of, to the board's members and secretary and the IT
+    coordinators. The key names the plan: each is reminded of once."""
     settings = plans_settings_for(municipality)
     year = today.year - 1
     due = settings.follow_up_by(year)

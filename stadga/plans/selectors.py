@@ -1,6 +1,6 @@
 """Reads of the IT plans shared by the pages, the API, the rules and the reminders, scoped to
 what the user may see: another municipality's object, or a plan of a board the user neither
-sits on nor reads everything of, is a 404."""
+sits on, serves as secretary, nor reads everything of, is a 404."""
 
 from __future__ import annotations
 
@@ -283,7 +283,7 @@ def plan_rollup(*, access: Access, municipality: Municipality, year: int) -> Rol
             board=board,
             plan=plans.get(board.pk),
             costs=costs.get(board.pk, {}),
-            can_open=reads_all or board.pk in access.board_member_of,
+            can_open=reads_all or board.pk in access.board_of,
         )
         for board in boards.order_by("name")
     ]
@@ -301,13 +301,14 @@ def plan_years(*, municipality: Municipality) -> list[int]:
 
 
 def visible_boards(access: Access, municipality: Municipality) -> QuerySet[Board]:
-    """Boards whose plans the user may write: all for the IT coordinator, else their own."""
+    """Boards whose plans the user may write: all for the IT coordinator, else those they are a
+    member or the secretary of."""
     from .access import is_coordinator
 
     boards = Board.objects.filter(municipality=municipality, archived_at__isnull=True)
     if is_coordinator(access, municipality.pk):
         return boards
-    return boards.filter(pk__in=access.board_member_of)
+    return boards.filter(pk__in=access.board_of)
 
 
 def writable_draft_plans(access: Access, municipality: Municipality) -> QuerySet[ITPlan]:

@@ -2,8 +2,8 @@
 
 A plan goes draft → adopted (the board's meeting date and the minutes' paragraph) → followed up
 (every item's follow-up recorded) → evaluated (P3.4). Only a draft's items change; an adopted
-plan's items are followed up. The IT coordinator or a member of the board takes each step; the
-system itself (`actor=None`: the demo loader, a migration) may too.
+plan's items are followed up. The IT coordinator, or a member or the secretary of the board,
+takes each step; the system itself (`actor=None`: the demo loader, a migration) may too.
 """
 
 from __future__ import annotations
@@ -61,7 +61,10 @@ def _may_write_board(actor: Any, municipality_id: int, board_id: int | None) -> 
 def _require_plan_writer(actor: Any, plan: ITPlan) -> None:
     _require(
         _may_write_board(actor, plan.municipality_id, plan.board_id),
-        _("Only the IT coordinator or a member of the board changes the board's IT plan."),
+        _(
+            "Only the IT coordinator, or a member or the secretary of the board, changes the "
+            "board's IT plan."
+        ),
     )
 
 

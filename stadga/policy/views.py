@@ -28,7 +28,8 @@ TREND_LENGTH = 30
 
 class PolicyView(MunicipalityView):
     """Who reads compliance: everyone who reads the whole municipality (the IT department, the
-    executive board, auditors), and board members and department heads for their own share."""
+    executive board, auditors), and board members, board secretaries and department heads for
+    their own share."""
 
     nav_section = "policy"
 
@@ -43,7 +44,7 @@ class PolicyView(MunicipalityView):
             municipality=m, pk__in=self.access.department_head_of, archived_at__isnull=True
         )
         own_boards = Board.objects.filter(
-            municipality=m, pk__in=self.access.board_member_of, archived_at__isnull=True
+            municipality=m, pk__in=self.access.board_of, archived_at__isnull=True
         )
         board = own_boards.first()
         if board is not None:

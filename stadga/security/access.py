@@ -52,19 +52,21 @@ def can_edit_system_bound(access: Access, municipality_id: int, system: Any) -> 
 
 def notice_q(access: Access) -> Q:
     """Shortfall notices the user reads: written by them, addressed to their department or
-    board, or all of the municipality's for those who read everything."""
+    board (its members and secretary), or all of the municipality's for those who read
+    everything."""
     if access.is_operator:
         return Q()
     return (
         Q(municipality_id__in=_municipalities(access, READ_ALL_ROLES))
         | Q(written_by_id__in=access.person_ids)
         | Q(department_id__in=access.department_head_of)
-        | Q(board_id__in=access.board_member_of)
+        | Q(board_id__in=access.board_of)
     )
 
 
 def can_decide_notice(access: Access, notice: Any) -> bool:
-    """The addressees acknowledge and decide: the department head, or a member of the board."""
+    """The addressees acknowledge and decide: the department head, or a member of the board
+    (not its secretary, who reads the notice but decides nothing for the board)."""
     return (
         access.is_operator
         or (notice.department_id is not None and notice.department_id in access.department_head_of)
@@ -87,12 +89,13 @@ def incident_q(access: Access) -> Q:
 
 def processing_q(access: Access) -> Q:
     """The register of processing activities: those who read everything, and each board's
-    members and its departments' heads for the board's entries (the board is controller)."""
+    members and secretary and its departments' heads for the board's entries (the board is
+    controller)."""
     if access.is_operator:
         return Q()
     return (
         Q(municipality_id__in=_municipalities(access, READ_ALL_ROLES))
-        | Q(board_id__in=access.board_member_of)
+        | Q(board_id__in=access.board_of)
         | Q(board__departments__in=access.department_head_of)
     )
 

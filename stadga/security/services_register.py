@@ -98,13 +98,13 @@ def boards_read(*, access: Access, municipality: Municipality) -> QuerySet[Board
     boards = Board.objects.filter(municipality=municipality, archived_at__isnull=True)
     if access.reads_all(municipality.pk):
         return boards
-    mine = Q(pk__in=access.board_member_of) | Q(departments__in=access.department_head_of)
+    mine = Q(pk__in=access.board_of) | Q(departments__in=access.department_head_of)
     return boards.filter(pk__in=Board.objects.filter(mine).values("pk"))
 
 
 def reads_board_register(access: Access, board: Board) -> bool:
     """May the user read (and export) the board's part of the register?"""
-    if access.reads_all(board.municipality_id) or board.pk in access.board_member_of:
+    if access.reads_all(board.municipality_id) or board.pk in access.board_of:
         return True
     return board.departments.filter(pk__in=access.department_head_of).exists()
 

@@ -39,7 +39,10 @@ from stadga.plans.models import (
 from . import serializers as s
 
 KEEPER_ONLY = _("Only the IT coordinator keeps the goals and cost categories.")
-PLAN_WRITERS = _("Only the IT coordinator or a member of the board changes the board's IT plan.")
+PLAN_WRITERS = _(
+    "Only the IT coordinator, or a member or the secretary of the board, changes the board's IT "
+    "plan."
+)
 
 
 class MunicipalityScopedFilter(django_filters.FilterSet):
