@@ -40,7 +40,14 @@ from stadga.organisation.choices import Role
 from stadga.organisation.models import Department, Municipality, Person
 from stadga.plans.models import PlanItem
 from stadga.systems.models import System
-from stadga.training import services_plans, services_records, services_watch
+from stadga.training import (
+    services_courses,
+    services_plans,
+    services_records,
+    services_requirements,
+    services_sessions,
+    services_watch,
+)
 from stadga.training.choices import (
     CourseKind,
     RecordSource,
@@ -390,6 +397,9 @@ WATCH_NOTES: list[WatchData] = [
 ]
 
 
+REGISTERED = RegistrationStatus.REGISTERED
+
+
 def _at(day: datetime.date, hour: int = 9) -> datetime.datetime:
     return timezone.make_aware(
         datetime.datetime.combine(day, datetime.time(hour)), timezone.get_default_timezone()
@@ -437,9 +447,10 @@ class TrainingLoader:
         for item in COURSES:
             if item.name in self.courses:
                 continue
-            self.courses[item.name] = self.create(
-                Course,
-                {
+            self.courses[item.name] = services_courses.course_create(
+                municipality=self.m,
+                actor=self.actor,
+                data={
                     "name": item.name,
                     "kind": item.kind,
                     "description": item.description,
@@ -461,9 +472,10 @@ class TrainingLoader:
             system = self.systems.get(item.system) if item.system else None
             if item.system and system is None:
                 continue
-            self.create(
-                TrainingRequirement,
-                {
+            services_requirements.requirement_create(
+                municipality=self.m,
+                actor=self.actor,
+                data={
                     "course": self.courses[item.course],
                     "scope": RequirementScope.SYSTEM_USERS if system else RequirementScope.ROLE,
                     "role": item.role,
@@ -481,9 +493,10 @@ class TrainingLoader:
             person, system = self.person(name), self.systems.get(identifier)
             if person is None or system is None or (person.pk, system.pk) in existing:
                 continue
-            self.create(
-                SystemUse,
-                {
+            services_requirements.system_use_add(
+                municipality=self.m,
+                actor=self.actor,
+                data={
                     "person": person,
                     "system": system,
                     "since": self.today - datetime.timedelta(days=days),
@@ -499,9 +512,10 @@ class TrainingLoader:
             return
         for item in SESSIONS:
             day = self.today + datetime.timedelta(days=item.in_days)
-            session = self.create(
-                TrainingSession,
-                {
+            session = services_sessions.session_create(
+                municipality=self.m,
+                actor=self.actor,
+                data={
                     "course": self.courses[item.course],
                     "starts_at": _at(day),
                     "ends_at": _at(day, 12),
@@ -513,30 +527,37 @@ class TrainingLoader:
                 },
             )
             self.count("training sessions")
-            places = [
-                *[(n, RegistrationStatus.ATTENDED) for n in item.attended],
-                *[(n, RegistrationStatus.ABSENT) for n in item.absent],
-                *[(n, RegistrationStatus.REGISTERED) for n in item.registered],
-            ]
-            for name, status in places:
-                person = self.person(name)
-                if person is None:
-                    continue
-                self.create(Registration, {"session": session, "person": person, "status": status})
-                self.count("registrations")
-                if status == RegistrationStatus.ATTENDED:
-                    services_records.record_create(
-                        municipality=self.m,
-                        data={
-                            "person": person,
-                            "course": session.course,
-                            "completed_on": day,
+            if day >= self.today:
+                # A coming session: booked as anyone books it.
+                for name in item.registered:
+                    person = self.person(name)
+                    if person is not None:
+                        services_sessions.register(session=session, person=person, actor=self.actor)
+                        self.count("registrations")
+                continue
+            # A past session cannot be booked any more: its places are written as they were
+            # booked then, and the attendance recorded through the service, which turns it into
+            # competence records.
+            attended: dict[Registration, bool] = {}
+            for names, present in ((item.attended, True), (item.absent, False)):
+                for name in names:
+                    person = self.person(name)
+                    if person is None:
+                        continue
+                    registration = self.create(
+                        Registration,
+                        {
                             "session": session,
-                            "source": RecordSource.SESSION,
+                            "person": person,
+                            "status": RegistrationStatus.REGISTERED,
                         },
-                        actor=self.actor,
                     )
-                    self.count("competence records")
+                    attended[registration] = present
+                    self.count("registrations")
+            services_sessions.attendance_record(
+                session=session, attended=attended, actor=self.actor
+            )
+            self.count("competence records", sum(attended.values()))
         for name, course, days, source, note in OTHER_RECORDS:
             person = self.person(name)
             if person is None:
