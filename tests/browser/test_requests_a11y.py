@@ -15,6 +15,7 @@ from stadga.catalogue import services_requests as services
 from stadga.catalogue.choices import Criterion, Verdict
 from stadga.organisation.choices import BoardKind, Role
 from stadga.organisation.models import Person
+from stadga.plans.models import Goal
 from stadga.testing.factories import (
     BoardFactory,
     DepartmentFactory,
@@ -71,7 +72,7 @@ def test_request_pages_have_no_axe_violations(browser: Any, live_server: Any) ->
             "department": department,
             "one_time_cost": Decimal("200000"),
             "yearly_cost": Decimal("50000"),
-            "goals": ["P2.3"],
+            "goals": list(Goal.objects.filter(municipality=m, code="P2.3")),
             "is_business_system": True,
         },
         actor=employee,
