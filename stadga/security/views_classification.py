@@ -15,7 +15,7 @@ import django_tables2 as tables
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,11 +25,12 @@ from django.utils.translation import gettext_lazy
 
 from stadga.core.tables import ScopedTable
 from stadga.core.tabular import views as tabular_views
-from stadga.core.views import MunicipalityView, ObjectEditView, ObjectListView, Registration
+from stadga.core.views import MunicipalityView, ObjectListView, Registration
 from stadga.organisation.access import Access
 from stadga.organisation.models import Municipality
 from stadga.systems.choices import Aspect
 from stadga.systems.models import System
+from stadga.systems.views import SystemSectionCreateView
 
 from . import services_classification as services
 from .access import system_bound_q
@@ -173,45 +174,17 @@ information_type_views = Registration(
 )
 
 
-class InformationTypeCreateView(ObjectEditView):
-    """A new information type. From a system's classification page (`?system=<pk>`) the system
-    is fixed, and the user returns there; otherwise they choose one of the systems they may
-    edit."""
+class InformationTypeCreateView(SystemSectionCreateView):
+    """A new information type, from a system's classification page (the system fixed, and back
+    there) or choosing one of the systems the user may edit."""
 
-    system: System | None = None
+    section_form = InformationTypeForm
 
-    def setup_object(self, pk: int | None) -> Any:
-        raw = self.request.GET.get("system", "")
-        if not raw:
-            return super().setup_object(pk)
-        if not raw.isdigit():
-            raise Http404
-        system = classification_system_get(
-            access=self.access, municipality=self.municipality, pk=int(raw)
-        )
-        if system.is_archived or not self.access.can_edit_system(system):
-            raise PermissionDenied
-        self.system = system
-        return None
+    def section_system(self, pk: int) -> System:
+        return classification_system_get(access=self.access, municipality=self.municipality, pk=pk)
 
-    def make_form(self, obj: Any, data: Any = None) -> InformationTypeForm:
-        return InformationTypeForm(
-            data, municipality=self.municipality, access=self.access, system=self.system
-        )
-
-    def render(self, form: Any, obj: Any) -> HttpResponse:
-        response = super().render(form, obj)
-        if self.system is not None:
-            response.context_data["cancel_url"] = _classification_url(self.system)  # type: ignore[attr-defined]
-        return response
-
-    def post(
-        self, request: HttpRequest, *args: Any, pk: int | None = None, **kw: Any
-    ) -> HttpResponse:
-        response = super().post(request, *args, pk=pk, **kw)
-        if self.system is not None and isinstance(response, HttpResponseRedirect):
-            return HttpResponseRedirect(_classification_url(self.system))
-        return response
+    def section_url(self, system: System) -> str:
+        return _classification_url(system)
 
 
 class InformationTypeListView(ObjectListView):

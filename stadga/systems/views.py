@@ -117,11 +117,23 @@ def _system_section_url(system: System) -> str:
     return f"{system.get_absolute_url()}#external-organisations"
 
 
-class ExternalResponsibilityCreateView(ObjectEditView):
-    """A new responsibility. From a system's page (`?system=<pk>`) the system is fixed and the
-    user returns there; otherwise they choose one of the systems they may edit."""
+class SystemSectionCreateView(ObjectEditView):
+    """Creating one of a system's parts (an external responsibility, an information type).
+    From the system's page (`?system=<pk>`) the system is fixed and the user returns to its
+    section there; otherwise they choose one of the systems they may edit.
+
+    Subclasses give `section_form` (the form class, taking `municipality`, `access` and
+    `system`) and `section_url` (where on the system's pages the part is shown), and may read
+    the system differently (`section_system`)."""
 
     system: System | None = None
+    section_form: type[Any]
+
+    def section_system(self, pk: int) -> System:
+        return selectors.system_get(access=self.access, municipality=self.municipality, pk=pk)
+
+    def section_url(self, system: System) -> str:
+        raise NotImplementedError
 
     def setup_object(self, pk: int | None) -> Any:
         raw = self.request.GET.get("system", "")
@@ -129,23 +141,21 @@ class ExternalResponsibilityCreateView(ObjectEditView):
             return super().setup_object(pk)
         if not raw.isdigit():
             raise Http404
-        system = selectors.system_get(
-            access=self.access, municipality=self.municipality, pk=int(raw)
-        )
+        system = self.section_system(int(raw))
         if system.is_archived or not self.access.can_edit_system(system):
             raise PermissionDenied
         self.system = system
         return None
 
-    def make_form(self, obj: Any, data: Any = None) -> ExternalResponsibilityForm:
-        return ExternalResponsibilityForm(
+    def make_form(self, obj: Any, data: Any = None) -> Any:
+        return self.section_form(
             data, municipality=self.municipality, access=self.access, system=self.system
         )
 
     def render(self, form: Any, obj: Any) -> HttpResponse:
         response = super().render(form, obj)
         if self.system is not None:
-            response.context_data["cancel_url"] = _system_section_url(self.system)  # type: ignore[attr-defined]
+            response.context_data["cancel_url"] = self.section_url(self.system)  # type: ignore[attr-defined]
         return response
 
     def post(
@@ -153,8 +163,17 @@ class ExternalResponsibilityCreateView(ObjectEditView):
     ) -> HttpResponse:
         response = super().post(request, *args, pk=pk, **kw)
         if self.system is not None and isinstance(response, HttpResponseRedirect):
-            return HttpResponseRedirect(_system_section_url(self.system))
+            return HttpResponseRedirect(self.section_url(self.system))
         return response
+
+
+class ExternalResponsibilityCreateView(SystemSectionCreateView):
+    """A new external responsibility (P3.11), from the system's page or choosing the system."""
+
+    section_form = ExternalResponsibilityForm
+
+    def section_url(self, system: System) -> str:
+        return _system_section_url(system)
 
 
 class ExternalResponsibilityArchiveView(ObjectArchiveView):

@@ -246,7 +246,11 @@ class TestWhoKeepsThem:
         base = f"/k/{row.municipality.slug}/systems/external-responsibilities/{row.pk}"
         response = client.post(f"{base}/restore/", follow=True)
         assert response.status_code == 200
-        assert "already has this responsibility" in response.content.decode()
+        with translation.override("sv"):  # the page's language
+            reason = translation.gettext(
+                "The organisation already has this responsibility for the system."
+            )
+        assert reason in response.content.decode()
         row.refresh_from_db()
         assert row.is_archived
 
