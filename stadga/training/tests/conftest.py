@@ -15,3 +15,10 @@ def in_english(client: Any, settings: Any) -> Any:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def english() -> Any:
+    """Messages in English (rules and services, no page), whatever the Swedish translation."""
+    with translation.override("en"):
+        yield

@@ -5,11 +5,10 @@ lack its course — who is told, once, in a fixed number of queries."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from stadga.notifications.models import Notification
 from stadga.notifications.reminders import all_reminder_sources
@@ -36,19 +35,13 @@ from .factories import (
     TrainingSessionFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 TRAINING_SOURCES = (
     "training.competence_expiring",
     "training.new_user_without_course",
     "training.free_places",
 )
-
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
 
 
 def today() -> datetime.date:

@@ -4,11 +4,10 @@ narrowing to a board or department, and a fixed number of queries."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from stadga.organisation.choices import Role
 from stadga.plans.models import PlansSettings
@@ -33,13 +32,7 @@ from .factories import (
     SystemUseFactory,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    with translation.override("en"):  # the messages asserted are the English msgids
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_the_rules_are_registered_for_their_clauses() -> None:

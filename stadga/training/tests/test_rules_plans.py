@@ -24,7 +24,7 @@ from .factories_plans import (
     name_central_office,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 ADOPTED = TrainingPlanStatus.ADOPTED
 

@@ -19,7 +19,7 @@ from stadga.training.choices import TrainingPlanStatus
 
 from .factories_plans import CourseFactory, TrainingPlanFactory, TrainingPlanLineFactory, department
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

@@ -140,7 +140,7 @@ def test_employee_may_not_create_plans(client: Any) -> None:
     assert client.get(url(m, "plans/new/")).status_code == 403
 
 
-def test_plan_lines_total_adopt_and_follow_up(client: Any) -> None:
+def test_plan_lines_total_adopt_and_follow_up(client: Any, in_english: None) -> None:
     m = MunicipalityFactory()
     plan = TrainingPlanFactory(municipality=m)
     course = CourseFactory(municipality=m, name="Säkerhetsmedvetande")
@@ -211,7 +211,7 @@ def test_it_plan_choices_are_the_boards_plans_of_the_year(client: Any) -> None:
     assert refused.status_code == 400
 
 
-def test_list_shows_totals_it_plan_and_the_competence_plan(client: Any) -> None:
+def test_list_shows_totals_it_plan_and_the_competence_plan(client: Any, in_english: None) -> None:
     m = MunicipalityFactory()
     office = department(m, name="Kommunledningskontoret")
     name_central_office(m, office)
