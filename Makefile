@@ -51,11 +51,13 @@ format: $(VENV)/.dev-installed
 migrations-check: $(VENV)/.dev-installed
 	env -u DATABASE_URL $(BIN)/stadga makemigrations --check --dry-run
 
-# The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL points at one.
+# The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL points at one; in as
+# many processes as the machine has cores (pytest-xdist; PYTEST_WORKERS=0 runs it in one).
+PYTEST_WORKERS ?= auto
 pytest: $(VENV)/.dev-installed
-	env -u DATABASE_URL $(BIN)/pytest -q
+	env -u DATABASE_URL $(BIN)/pytest -q -n $(PYTEST_WORKERS)
 	@case "$${DATABASE_URL:-}" in \
-	  postgres*) echo "--- again on PostgreSQL ($${DATABASE_URL})"; $(BIN)/pytest -q ;; \
+	  postgres*) echo "--- again on PostgreSQL ($${DATABASE_URL})"; $(BIN)/pytest -q -n $(PYTEST_WORKERS) ;; \
 	  "") echo "DATABASE_URL is not set: the PostgreSQL run is skipped (.ci/run sets it)." ;; \
 	esac
 
