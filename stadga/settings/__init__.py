@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "stadga.plans",
     "stadga.statusreports",
     "stadga.training",
+    "stadga.portal",
     "stadga.notifications",
     "stadga.api",
     "django_tasks",

@@ -1,0 +1,3 @@
+"""Routes of the public portal; see urls_public.py."""
+
+urlpatterns: list = []
