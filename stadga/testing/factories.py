@@ -30,6 +30,7 @@ from stadga.organisation.models import (
     RoleAssignment,
 )
 from stadga.organisation.services import DEFAULT_CONSEQUENCE_LEVELS
+from stadga.portal.models import PortalSettings, ResidentMessage
 from stadga.systems.choices import LifecyclePhase
 from stadga.systems.models import System
 from stadga.training.choices import CourseKind, RecordSource, RegistrationStatus, RequirementScope
@@ -348,3 +349,29 @@ class WatchNoteFactory(factory.django.DjangoModelFactory[WatchNote]):
     municipality = factory.SubFactory(MunicipalityFactory)
     title = factory.Sequence(lambda n: f"Omvärldsnotering {n}")
     noted_on = factory.LazyFunction(datetime.date.today)
+
+
+# --- the public portal ----------------------------------------------------------------------------
+
+
+class PortalSettingsFactory(factory.django.DjangoModelFactory[PortalSettings]):
+    """A municipality's portal, published."""
+
+    class Meta:
+        model = PortalSettings
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    is_published = True
+    contact_email = "it@kommun.example"
+
+
+class ResidentMessageFactory(factory.django.DjangoModelFactory[ResidentMessage]):
+    """A resident's question, received (not through the service: no notification is sent)."""
+
+    class Meta:
+        model = ResidentMessage
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    reference = factory.Sequence(lambda n: f"2026-{n + 1:04d}")
+    message = "Vilka system hanterar mina personuppgifter?"
+    email = "invanare@example.se"
