@@ -9,16 +9,21 @@ marked public; plans once adopted; status reports once issued; products once dec
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from stadga.catalogue.choices import Phase
 from stadga.catalogue.models import PhaseDecision, Product
 from stadga.organisation.choices import Role
-from stadga.organisation.models import Municipality, RoleAssignment
+from stadga.organisation.models import Board, Municipality, RoleAssignment
 from stadga.plans.choices import ADOPTED_STATUSES
-from stadga.plans.models import ITPlan, PlanItem
+from stadga.plans.models import Goal, ITPlan, PlanItem, PlanItemCost
+from stadga.policy.choices import Status
+from stadga.policy.engine import evaluate
 from stadga.statusreports.choices import ReportStatus
 from stadga.statusreports.models import StatusReport
 from stadga.systems.models import System
@@ -183,8 +188,6 @@ def public_report(municipality: Municipality, pk: int) -> StatusReport:
 def public_contacts(municipality: Municipality) -> QuerySet[RoleAssignment]:
     """Who answers for what: the holders of the roles residents may want to reach, with what
     they hold the role over. A system owner is listed only for a public system."""
-    from django.db.models import Q
-
     return (
         RoleAssignment.objects.filter(
             municipality=municipality,
@@ -193,6 +196,11 @@ def public_contacts(municipality: Municipality) -> QuerySet[RoleAssignment]:
             role__in=CONTACT_ROLES,
         )
         .exclude(Q(role=Role.SYSTEM_OWNER) & ~Q(system__is_public=True))
+        # Whatever the role, a system it is held over is named only while it is public.
+        .exclude(
+            Q(system__isnull=False)
+            & (Q(system__is_public=False) | Q(system__archived_at__isnull=False))
+        )
         .select_related("person", "board", "department", "system")
         .order_by("role", "person__name", "pk")
     )
@@ -211,3 +219,234 @@ def published_messages(municipality: Municipality) -> QuerySet[ResidentMessage]:
         .select_related("system", "plan", "plan__board", "product", "status_report")
         .order_by("-published_at", "-pk")
     )
+
+
+# --- what the public pages add to the lists above ------------------------------------------------
+
+# The policy's sections whose figures are not shown to the public, only each clause's status:
+# the information-security figures (section 9) can show where the municipality is weak, which
+# secrecy law covers (OSL 18:8).
+SECRET_FIGURE_SECTIONS = frozenset({"9"})
+
+# The longest search the register takes; a longer one is cut (and the page says so).
+SEARCH_MAX_LENGTH = 100
+
+
+def shows_figure(section: str) -> bool:
+    """Whether the public may read the figures of a clause in `section`, not only its status."""
+    return str(section) not in SECRET_FIGURE_SECTIONS
+
+
+def public_boards(municipality: Municipality) -> QuerySet[Board]:
+    """The boards that have at least one public system: the register's board filter."""
+    return (
+        Board.objects.filter(
+            municipality=municipality,
+            archived_at__isnull=True,
+            systems__is_public=True,
+            systems__archived_at__isnull=True,
+        )
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
+def public_systems_matching(
+    municipality: Municipality, *, q: str = "", board: Board | None = None
+) -> QuerySet[System]:
+    """The public systems whose name or purpose contains `q`, of `board` if given."""
+    systems = public_systems(municipality)
+    q = q.strip()[:SEARCH_MAX_LENGTH]
+    if q:
+        systems = systems.filter(Q(name__icontains=q) | Q(purpose__icontains=q))
+    if board is not None:
+        systems = systems.filter(board=board)
+    return systems
+
+
+def _status_counts(statuses: list[str]) -> dict[str, int]:
+    counts = {status.value: 0 for status in Status}
+    for status in statuses:
+        if status in counts:
+            counts[status] += 1
+    return counts
+
+
+def public_compliance(municipality: Municipality) -> dict[str, Any] | None:
+    """The adopted policy evaluated live, as the public may read it (P3.1, P7.1): per section
+    its clauses' counts, and per clause its text, status and figure; the figure blank in the
+    sections `shows_figure` withholds. Never offenders or attestations (who attested, what they
+    wrote). None when the municipality has adopted no policy."""
+    evaluation = evaluate(municipality)
+    if evaluation is None:
+        return None
+    sections = []
+    for section, title, results in evaluation.by_section():
+        visible = shows_figure(section)
+        clauses = [
+            {
+                "clause": result.clause.clause_id,
+                "section": section,
+                "text": result.clause.display_text,
+                "status": str(result.status),
+                "status_label": result.status_label,
+                "figure": result.figure if visible else "",
+            }
+            for result in results
+        ]
+        sections.append(
+            {
+                "section": section,
+                "title": title,
+                "figures_shown": visible,
+                "clauses": clauses,
+                "counts": _status_counts([c["status"] for c in clauses]),
+            }
+        )
+    return {
+        "policy": evaluation.policy,
+        "adoption": evaluation.adoption,
+        "evaluated_at": evaluation.evaluated_at,
+        "counts": evaluation.counts(),
+        "sections": sections,
+    }
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _as_int(value: Any) -> int:
+    return value if isinstance(value, int) else 0
+
+
+def public_report_figures(report: StatusReport) -> dict[str, Any]:
+    """Of an issued report's frozen figures (statusreports/figures.py), only what the public
+    may read: compliance per clause (no figure in the sections `shows_figure` withholds), the
+    product requests decided (counts) and the plans' progress per board. Never the shortfall
+    notices, the incidents or the installed software. A report whose figures are missing or
+    malformed reads as having none (an older report must not break the page)."""
+    content = _as_dict(report.content)
+    compliance = _as_dict(content.get("compliance"))
+    clauses = []
+    for row in compliance.get("clauses") or []:
+        if not isinstance(row, dict):
+            continue
+        section = str(row.get("section", ""))
+        clauses.append(
+            {
+                "clause": str(row.get("clause", "")),
+                "section": section,
+                "text": str(row.get("text", "")),
+                "status": str(row.get("status", "")),
+                "figure": str(row.get("figure") or "") if shows_figure(section) else "",
+                "change": str(row.get("change") or ""),
+            }
+        )
+    requests = _as_dict(content.get("product_requests"))
+    plans = _as_dict(content.get("plans"))
+    boards = [
+        {
+            "board": str(row.get("board", "")),
+            "plan_status": row.get("plan_status") or "",
+            "items": {k: _as_int(v) for k, v in _as_dict(row.get("items")).items()},
+            "total": _as_int(row.get("total")),
+        }
+        for row in plans.get("boards") or []
+        if isinstance(row, dict)
+    ]
+    return {
+        "compliance": (
+            {
+                "policy": str(compliance.get("policy", "")),
+                "counts": _status_counts([c["status"] for c in clauses]),
+                "clauses": clauses,
+                "withheld": any(not shows_figure(c["section"]) for c in clauses),
+            }
+            if clauses
+            else None
+        ),
+        "product_requests": (
+            {
+                key: _as_int(requests.get(key))
+                for key in ("decided", "approved", "approved_with_constraints", "rejected")
+            }
+            if requests
+            else None
+        ),
+        "plans": {"year": plans.get("year"), "boards": boards} if boards else None,
+    }
+
+
+def public_goal_summary(municipality: Municipality, year: int) -> list[dict[str, Any]]:
+    """P2, P2.2: per goal, the items of the year's adopted plans that serve it and what they
+    cost that year (investment and running, SEK); last, the items that name no goal. Three
+    queries."""
+    items = PlanItem.objects.filter(
+        municipality=municipality,
+        archived_at__isnull=True,
+        plan__status__in=ADOPTED_STATUSES,
+        plan__archived_at__isnull=True,
+        plan__year=year,
+    )
+    counts: dict[int | None, int] = {
+        row["goals"]: row["n"]
+        for row in items.values("goals").annotate(n=Count("pk", distinct=True)).order_by()
+    }
+    costs: dict[int | None, dict[str, Any]] = {
+        row["item__goals"]: dict(row)
+        for row in PlanItemCost.objects.filter(item__in=items, year=year)
+        .values("item__goals")
+        .annotate(investment=Sum("investment"), running=Sum("running"))
+        .order_by()
+    }
+    zero = Decimal("0")
+    rows: list[dict[str, Any]] = []
+    goals: list[Goal | None] = [
+        *Goal.objects.filter(municipality=municipality, archived_at__isnull=True).order_by(
+            "order", "code"
+        )
+    ]
+    if None in counts:
+        goals.append(None)
+    for goal in goals:
+        key = goal.pk if goal is not None else None
+        cost = costs.get(key, {})
+        investment = cost.get("investment") or zero
+        running = cost.get("running") or zero
+        rows.append(
+            {
+                "goal": goal,
+                "items": counts.get(key, 0),
+                "investment": investment,
+                "running": running,
+                "total": investment + running,
+            }
+        )
+    return rows
+
+
+def public_about(message: ResidentMessage) -> tuple[str, Any] | None:
+    """What a published message is about, if it is still public: ("system" | "plan" |
+    "product" | "status_report", the object) or ("clause", its ID). A system no longer public,
+    a plan or report withdrawn, is not named. No query (published_messages selects them)."""
+    system, plan, product, report = (
+        message.system,
+        message.plan,
+        message.product,
+        message.status_report,
+    )
+    if system is not None:
+        return ("system", system) if system.is_public and system.archived_at is None else None
+    if plan is not None:
+        public = plan.status in ADOPTED_STATUSES and plan.archived_at is None
+        return ("plan", plan) if public else None
+    if product is not None:
+        public = product.phase != Phase.NOT_ASSESSED and product.archived_at is None
+        return ("product", product) if public else None
+    if report is not None:
+        public = report.status == ReportStatus.ISSUED and report.archived_at is None
+        return ("status_report", report) if public else None
+    if message.clause:
+        return ("clause", message.clause)
+    return None

@@ -16,7 +16,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
@@ -95,6 +97,13 @@ class PublicView(View):
         patch_cache_control(response, public=True, max_age=BROWSER_SECONDS)
         return response
 
+    def render(self, template_name: str, context: dict[str, Any]) -> HttpResponse:
+        """The page rendered without the request's context processors: they would read the
+        session and the user (a query each for a logged-in reader) and set a CSRF token, none
+        of which a public page may hold. The template gets `request` for its own address."""
+        content = render_to_string(template_name, {**context, "request": self.request})
+        return HttpResponse(content)
+
     def context(self, **extra: Any) -> dict[str, Any]:
         return {
             "municipality": self.municipality,
@@ -102,3 +111,13 @@ class PublicView(View):
             "public_section": self.public_section,
             **extra,
         }
+
+
+# The lists' page size (the register, decisions, questions and answers).
+PER_PAGE = 50
+
+
+def paginate(request: HttpRequest, items: Any, per_page: int = PER_PAGE) -> Page:
+    """The page of `items` the `page` parameter asks for: the first for a missing or unreadable
+    number, the last for one past the end (never an error page)."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
