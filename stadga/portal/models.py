@@ -199,6 +199,8 @@ class ResidentMessage(GovernedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # When it was closed without an answer: the P7.1 rule counts that as handled in time.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
     receipt_token = models.CharField(
         _("receipt token"), max_length=64, unique=True, default=new_receipt_token, editable=False

@@ -156,6 +156,7 @@ def _next_reference(municipality: Municipality, year: int) -> str:
 def _subject_errors(message: ResidentMessage) -> dict[str, str]:
     """What a resident may write about is what the portal shows: a public system, an adopted
     plan, an issued status report, a product with a published decision."""
+    from stadga.catalogue.choices import Phase
     from stadga.plans.choices import ADOPTED_STATUSES
     from stadga.statusreports.choices import ReportStatus
 
@@ -174,7 +175,9 @@ def _subject_errors(message: ResidentMessage) -> dict[str, str]:
         or message.status_report.archived_at is not None
     ):
         errors["status_report"] = unknown
-    if message.product is not None and message.product.archived_at is not None:
+    if message.product is not None and (
+        message.product.archived_at is not None or message.product.phase == Phase.NOT_ASSESSED
+    ):
         errors["product"] = unknown
     return errors
 
@@ -229,7 +232,14 @@ def message_submit(
     return message
 
 
-def _notify_received(message: ResidentMessage, recipients: list[Person]) -> None:
+def message_due_on(message: ResidentMessage, target_days: int) -> datetime.date:
+    """The day by which the municipality aims to answer: the day it was received (local) and
+    the answer target (PortalSettings.answer_target_days)."""
+    received = timezone.localdate(message.created_at) if message.created_at else None
+    return (received or timezone.localdate()) + datetime.timedelta(days=target_days)
+
+
+def _notify_received(message: ResidentMessage, recipients: list[Person], key: str = "") -> None:
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("%(kind)s from a resident: %(reference)s") % {
             "kind": message.get_kind_display(),
@@ -241,24 +251,30 @@ def _notify_received(message: ResidentMessage, recipients: list[Person]) -> None
         }
         body += "\n\n" + message.message
         target = PortalSettings.for_municipality(message.municipality).answer_target_days
-        due = timezone.localdate() + datetime.timedelta(days=target)
         notify(
             municipality=message.municipality,
             recipients=recipients,
-            key=f"resident-message:{message.pk}",
+            key=key or f"resident-message:{message.pk}",
             subject=subject,
             body=body,
             link=message.get_absolute_url(),
-            due_date=due,
+            due_date=message_due_on(message, target),
         )
+
+
+def _require_current(message: ResidentMessage) -> None:
+    if message.archived_at is not None:
+        raise ValidationError(_("The message is archived."))
 
 
 def message_answer(
     *, message: ResidentMessage, answer: str, publish: bool = False, actor: Any
 ) -> ResidentMessage:
-    """Answer a message; e-mail the answer to the resident (if they gave an address) after the
-    commit, and publish the exchange if `publish` and the resident agreed."""
+    """Answer a message (or change the answer); e-mail the answer to the resident (if they gave
+    an address) after the commit. The exchange is published on the portal if `publish` (the
+    resident must have agreed), and taken down if not."""
     _require(answers_message(Access.for_user(actor), message))
+    _require_current(message)
     answer = (answer or "").strip()
     if not answer:
         raise ValidationError({"answer": _("Write the answer.")})
@@ -272,8 +288,7 @@ def message_answer(
         message.status = MessageStatus.ANSWERED
         message.answered_at = message.answered_at or now
         message.answered_by = actor
-        if publish:
-            message.published_at = message.published_at or now
+        message.published_at = (message.published_at or now) if publish else None
         message.full_clean()
         message.save()
         if message.email:
@@ -283,6 +298,7 @@ def message_answer(
 
 
 def _email_answer(message: ResidentMessage) -> None:
+    base = getattr(settings, "STADGA_BASE_URL", "").rstrip("/")
     with translation.override(message.language or settings.LANGUAGE_CODE):
         subject = _("Answer to your message %(reference)s") % {"reference": message.reference}
         body = "\n\n".join(
@@ -291,6 +307,8 @@ def _email_answer(message: ResidentMessage) -> None:
                 message.message,
                 _("Our answer:"),
                 message.answer,
+                _("Your message and our answer are also on the page of your receipt: %(url)s")
+                % {"url": f"{base}{message.get_receipt_url()}"},
                 _("%(municipality)s, reference %(reference)s")
                 % {"municipality": message.municipality.name, "reference": message.reference},
             ]
@@ -301,6 +319,7 @@ def _email_answer(message: ResidentMessage) -> None:
 def message_publish(*, message: ResidentMessage, published: bool, actor: Any) -> ResidentMessage:
     """Show an answered exchange on the portal, or take it down again."""
     _require(answers_message(Access.for_user(actor), message))
+    _require_current(message)
     if published and not message.publish_consent:
         raise ValidationError(_("The resident did not agree to have the message published."))
     if published and message.status != MessageStatus.ANSWERED:
@@ -315,21 +334,30 @@ def message_publish(*, message: ResidentMessage, published: bool, actor: Any) ->
 def message_close(*, message: ResidentMessage, actor: Any) -> ResidentMessage:
     """Close a message that needs no answer, or cannot get one (no address was given)."""
     _require(answers_message(Access.for_user(actor), message))
+    _require_current(message)
     if message.status == MessageStatus.ANSWERED:
         raise ValidationError(_("An answered message is not closed."))
+    if message.status == MessageStatus.CLOSED:
+        raise ValidationError(_("The message is already closed."))
     with governed_write(actor):
         message.status = MessageStatus.CLOSED
-        message.save(update_fields=["status", "updated_at"])
+        message.closed_at = timezone.now()
+        message.save(update_fields=["status", "closed_at", "updated_at"])
     return message
 
 
 def message_forward(*, message: ResidentMessage, recipient: Person, actor: Any) -> ResidentMessage:
     """Send a message on to the person who should answer it; they get it in their inbox."""
     _require(answers_message(Access.for_user(actor), message))
+    _require_current(message)
     if recipient.municipality_id != message.municipality_id or recipient.archived_at:
         raise ValidationError({"recipient": _("Choose a person in the municipality.")})
+    if recipient.pk == message.recipient_id:
+        raise ValidationError({"recipient": _("The message is already with this person.")})
     with governed_write(actor):
         message.recipient = recipient
         message.save(update_fields=["recipient", "updated_at"])
-        _notify_received(message, [recipient])
+        # A new event, even for someone who had the message before and sent it on.
+        stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+        _notify_received(message, [recipient], key=f"resident-message:{message.pk}:to:{stamp}")
     return message

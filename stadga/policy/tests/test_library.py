@@ -85,6 +85,8 @@ SHIPPED_RULES = {
     "training.basic_training_for_shared_systems": ["P6.3"],
     "training.departments_have_training_plans": ["P6.2"],
     "training.it_department_watch_kept": ["P6.4"],
+    "portal.published_and_current": ["P7.1"],
+    "portal.messages_answered_in_time": ["P7.1"],
 }
 
 
