@@ -6,6 +6,7 @@ from stadga.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("accessibility/", include("stadga.portal.urls_installation_statement")),
     path("accounts/", include("stadga.core.auth_urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

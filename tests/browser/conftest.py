@@ -51,3 +51,15 @@ def _share_in_memory_sqlite(live_server: Any) -> Iterator[None]:
     yield
     if shared:
         connection.dec_thread_sharing()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Each test starts with an empty cache: the live server shares this process's cache, and a
+    public page cached for a municipality of an earlier test (whose primary key a new one may
+    reuse once the tables are emptied) or a rate limit's counter must not carry over."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

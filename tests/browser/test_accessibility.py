@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from stadga.organisation.choices import Role
 from stadga.testing.factories import (
@@ -16,10 +15,9 @@ from stadga.testing.factories import (
     member,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+from .helpers import assert_accessible, assert_no_violations, log_in
 
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-PASSWORD = "correct horse battery staple"
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
@@ -51,26 +49,10 @@ def site(live_server: Any) -> dict[str, Any]:
     }
 
 
-def log_in(page: Any, site: dict[str, Any]) -> None:
-    page.goto(site["url"] + "/accounts/login/")
-    page.fill("#id_username", site["user"].username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"**/k/{site['m'].slug}/")
-
-
-def assert_accessible(page: Any, url: str) -> None:
-    response = page.goto(url)
-    assert response.status < 400, url
-    results = Axe().run(page, options=WCAG_21_AA)
-    violations = results.response["violations"]
-    assert not violations, f"{url}:\n{results.generate_report()}"
-
-
 def test_main_pages_have_no_axe_violations(browser: Any, site: dict[str, Any]) -> None:
     page = browser.new_page()
     assert_accessible(page, site["url"] + "/accounts/login/")
-    log_in(page, site)
+    log_in(page, site["url"], site["user"].username, site["m"])
     base = f"{site['url']}/k/{site['m'].slug}"
     pk = site["system"].pk
     for path in [
@@ -107,12 +89,12 @@ def test_main_pages_have_no_axe_violations(browser: Any, site: dict[str, Any]) -
     page.fill("#id_name", "")
     page.click("button[type=submit]:has-text('Spara')")
     assert page.locator(".error-summary").is_visible()
-    assert not Axe().run(page, options=WCAG_21_AA).response["violations"]
+    assert_no_violations(page)
 
 
 def test_keyboard_reaches_skip_link_and_register(browser: Any, site: dict[str, Any]) -> None:
     page = browser.new_page()
-    log_in(page, site)
+    log_in(page, site["url"], site["user"].username, site["m"])
     page.goto(f"{site['url']}/k/{site['m'].slug}/")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"
@@ -131,7 +113,7 @@ def test_keyboard_reaches_skip_link_and_register(browser: Any, site: dict[str, A
 def test_register_filters_without_javascript(browser: Any, site: dict[str, Any]) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    log_in(page, site)
+    log_in(page, site["url"], site["user"].username, site["m"])
     page.goto(f"{site['url']}/k/{site['m'].slug}/systems/")
     page.fill("#id_q", "norrsken")
     page.click("button[type=submit]:has-text('Filtrera')")
@@ -163,7 +145,7 @@ def test_import_preview_with_errors_and_with_changes(
         )
     )
     page = browser.new_page()
-    log_in(page, site)
+    log_in(page, site["url"], site["user"].username, site["m"])
     url = f"{site['url']}/k/{site['m'].slug}/systems/import/"
     for upload, expected in ((broken, "Ingen sådan nämnd"), (good, "Nytt namn")):
         page.goto(url)
@@ -171,5 +153,4 @@ def test_import_preview_with_errors_and_with_changes(
         page.click("main form button[type=submit]")
         page.wait_for_load_state()
         assert expected in page.content()
-        violations = Axe().run(page, options=WCAG_21_AA).response["violations"]
-        assert not violations, violations
+        assert_no_violations(page)

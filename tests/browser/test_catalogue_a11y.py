@@ -8,7 +8,6 @@ import datetime
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from stadga.catalogue.choices import Phase
 from stadga.organisation.choices import Role
@@ -22,10 +21,9 @@ from stadga.testing.factories import (
     member,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+from .helpers import assert_accessible, assert_no_violations, log_in
 
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-PASSWORD = "correct horse battery staple"
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
@@ -57,25 +55,9 @@ def site(live_server: Any) -> dict[str, Any]:
     }
 
 
-def log_in(page: Any, site: dict[str, Any]) -> None:
-    page.goto(site["url"] + "/accounts/login/")
-    page.fill("#id_username", site["user"].username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"**/k/{site['m'].slug}/")
-
-
-def assert_accessible(page: Any, url: str) -> None:
-    response = page.goto(url)
-    assert response.status < 400, url
-    results = Axe().run(page, options=WCAG_21_AA)
-    violations = results.response["violations"]
-    assert not violations, f"{url}:\n{results.generate_report()}"
-
-
 def test_catalogue_pages_have_no_axe_violations(browser: Any, site: dict[str, Any]) -> None:
     page = browser.new_page()
-    log_in(page, site)
+    log_in(page, site["url"], site["user"].username, site["m"])
     base = f"{site['url']}/k/{site['m'].slug}/catalogue"
     approved, rejected = site["approved"].pk, site["rejected"].pk
     for path in [
@@ -101,13 +83,13 @@ def test_catalogue_pages_have_no_axe_violations(browser: Any, site: dict[str, An
     page.fill("#id_reason", "")
     page.click("main form button[type=submit].button--primary")
     assert page.locator(".error-summary").is_visible()
-    assert not Axe().run(page, options=WCAG_21_AA).response["violations"]
+    assert_no_violations(page)
 
 
 def test_search_works_by_keyboard_without_javascript(browser: Any, site: dict[str, Any]) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    log_in(page, site)
+    log_in(page, site["url"], site["user"].username, site["m"])
     page.goto(f"{site['url']}/k/{site['m'].slug}/catalogue/")
     page.focus("#id_q")
     page.keyboard.type("skrivverktyg")

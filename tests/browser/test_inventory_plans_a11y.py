@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from stadga.demo import DEMO_PASSWORD
 from stadga.demo.load import load_demo
@@ -17,9 +16,9 @@ from stadga.itgroup.models import ITGroupMeeting, ITGroupMember
 from stadga.plans.models import ITPlan, PlanItem, Premises
 from stadga.statusreports.models import StatusReport
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+from .helpers import assert_accessible, assert_no_violations, log_in
 
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
@@ -28,29 +27,13 @@ def site(live_server: Any) -> dict[str, Any]:
     return {"url": live_server.url, "m": municipality}
 
 
-def log_in(page: Any, site: dict[str, Any]) -> None:
-    page.goto(site["url"] + "/accounts/login/")
-    page.fill("#id_username", "it.samordnare")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"**/k/{site['m'].slug}/")
-
-
-def assert_accessible(page: Any, url: str) -> None:
-    response = page.goto(url)
-    assert response.status < 400, url
-    results = Axe().run(page, options=WCAG_21_AA)
-    violations = results.response["violations"]
-    assert not violations, f"{url}:\n{results.generate_report()}"
-
-
 def test_inventory_pages_have_no_axe_violations(browser: Any, site: dict[str, Any]) -> None:
     m = site["m"]
     source = InventorySource.objects.get(municipality=m)
     device = Device.objects.filter(snapshot_id=source.current_snapshot_id).first()
     rule = NormalisationRule.objects.filter(municipality=m).first()
     page = browser.new_page()
-    log_in(page, site)
+    log_in(page, site["url"], "it.samordnare", site["m"], DEMO_PASSWORD)
     base = f"{site['url']}/k/{m.slug}/inventory"
     for path in [
         "/",
@@ -75,12 +58,12 @@ def test_inventory_pages_have_no_axe_violations(browser: Any, site: dict[str, An
     page.fill("#id_pattern", "spotify")
     page.select_option("#id_action", "ignore")
     page.click("main form button[name=try]")
-    assert not Axe().run(page, options=WCAG_21_AA).response["violations"]
+    assert_no_violations(page)
     page.select_option("#id_match", "regex")
     page.fill("#id_pattern", "(unclosed")
     page.click("main form button[name=try]")
     assert page.locator(".error-summary, .errorlist").first.is_visible()
-    assert not Axe().run(page, options=WCAG_21_AA).response["violations"]
+    assert_no_violations(page)
     page.close()
 
 
@@ -89,7 +72,7 @@ def test_trying_a_rule_works_by_keyboard_without_javascript(
 ) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    log_in(page, site)
+    log_in(page, site["url"], "it.samordnare", site["m"], DEMO_PASSWORD)
     rules = NormalisationRule.objects.filter(municipality=site["m"]).count()
     page.goto(f"{site['url']}/k/{site['m'].slug}/inventory/dictionary/new/")
     page.focus("#id_pattern")
@@ -116,7 +99,7 @@ def test_plan_and_it_group_pages_have_no_axe_violations(browser: Any, site: dict
     premises = Premises.objects.filter(municipality=m).first()
     report = StatusReport.objects.filter(municipality=m).first()
     page = browser.new_page()
-    log_in(page, site)
+    log_in(page, site["url"], "it.samordnare", site["m"], DEMO_PASSWORD)
     plans = f"{site['url']}/k/{m.slug}/plans"
     reports = f"{site['url']}/k/{m.slug}/status-reports"
     group = f"{site['url']}/k/{m.slug}/it-group"

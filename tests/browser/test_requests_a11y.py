@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from stadga.catalogue import services_requests as services
@@ -25,24 +24,9 @@ from stadga.testing.factories import (
     member,
 )
 
-from .test_accessibility import PASSWORD, WCAG_21_AA
+from .helpers import assert_accessible, assert_no_violations, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Any, base: str, user: Any, municipality: Any) -> None:
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"**/k/{municipality.slug}/")
-
-
-def check(page: Any, url: str) -> None:
-    response = page.goto(url)
-    assert response.status < 400, url
-    results = Axe().run(page, options=WCAG_21_AA)
-    assert not results.response["violations"], f"{url}:\n{results.generate_report()}"
 
 
 def test_request_pages_have_no_axe_violations(browser: Any, live_server: Any) -> None:
@@ -88,23 +72,27 @@ def test_request_pages_have_no_axe_violations(browser: Any, live_server: Any) ->
 
     base = live_server.url
     page = browser.new_page()
-    log_in(page, base, it, m)
-    check(page, base + reverse("catalogue:productrequest_list", args=[m.slug]))
-    check(page, base + reverse("catalogue:productrequest_create", args=[m.slug]) + "?name=Ny")
-    check(page, base + request.get_absolute_url())
-    check(page, base + reverse("catalogue:settings", args=[m.slug]))
-    check(page, base + reverse("catalogue:policyexception_create", args=[m.slug]))
+    log_in(page, base, it.username, m)
+    assert_accessible(page, base + reverse("catalogue:productrequest_list", args=[m.slug]))
+    assert_accessible(
+        page, base + reverse("catalogue:productrequest_create", args=[m.slug]) + "?name=Ny"
+    )
+    assert_accessible(page, base + request.get_absolute_url())
+    assert_accessible(page, base + reverse("catalogue:settings", args=[m.slug]))
+    assert_accessible(page, base + reverse("catalogue:policyexception_create", args=[m.slug]))
     # A refused decision: the error summary and the marked fields must pass too.
     page.goto(base + request.get_absolute_url())
     page.click("form[action$='/withdraw/'] button[type=submit]")
     assert page.locator(".error-summary").is_visible()
-    assert not Axe().run(page, options=WCAG_21_AA).response["violations"]
+    assert_no_violations(page)
     # The form with errors.
     page.goto(base + reverse("catalogue:productrequest_create", args=[m.slug]))
     page.click("main form button[type=submit]")
     assert page.locator(".error-summary").is_visible()
-    assert not Axe().run(page, options=WCAG_21_AA).response["violations"]
+    assert_no_violations(page)
 
     partner_page = browser.new_page()
-    log_in(partner_page, base, partner_it, partner)
-    check(partner_page, base + reverse("catalogue:inquiries_received", args=[partner.slug]))
+    log_in(partner_page, base, partner_it.username, partner)
+    assert_accessible(
+        partner_page, base + reverse("catalogue:inquiries_received", args=[partner.slug])
+    )

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from stadga.demo import DEMO_PASSWORD
@@ -14,7 +13,7 @@ from stadga.demo.load import load_demo
 from stadga.security.models import Incident, Measure, ProcessingActivity, ShortfallNotice
 from stadga.systems.models import System
 
-from .test_accessibility import WCAG_21_AA
+from .helpers import assert_accessible, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,13 +44,6 @@ def test_security_pages_have_no_axe_violations(browser: Any, live_server: Any) -
         reverse("requirements:list"),
     ]
     page = browser.new_page()
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", "it.samordnare")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"**/k/{m}/")
+    log_in(page, live_server.url, "it.samordnare", m, DEMO_PASSWORD)
     for path in pages:
-        response = page.goto(live_server.url + path)
-        assert response.status < 400, path
-        results = Axe().run(page, options=WCAG_21_AA)
-        assert not results.response["violations"], f"{path}:\n{results.generate_report()}"
+        assert_accessible(page, live_server.url + path)

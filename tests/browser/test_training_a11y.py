@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from stadga.demo import DEMO_PASSWORD, data
@@ -24,31 +23,15 @@ from stadga.training.models import (
     WatchNote,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+from .helpers import assert_accessible, log_in
 
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def site(live_server: Any) -> dict[str, Any]:
     municipality = load_demo()
     return {"url": live_server.url, "m": municipality}
-
-
-def log_in(page: Any, site: dict[str, Any], username: str) -> None:
-    page.goto(site["url"] + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"**/k/{site['m'].slug}/")
-
-
-def assert_accessible(page: Any, url: str) -> None:
-    response = page.goto(url)
-    assert response.status < 400, url
-    results = Axe().run(page, options=WCAG_21_AA)
-    violations = results.response["violations"]
-    assert not violations, f"{url}:\n{results.generate_report()}"
 
 
 def joint_session(m: Any) -> TrainingSession:
@@ -68,7 +51,7 @@ def test_training_pages_have_no_axe_violations(browser: Any, site: dict[str, Any
     system = requirement.system or course.systems.first()
     assert past and requirement and plan and note and system
     page = browser.new_page()
-    log_in(page, site, "it.samordnare")
+    log_in(page, site["url"], "it.samordnare", site["m"], DEMO_PASSWORD)
     base = f"{site['url']}/k/{m.slug}/training"
     for path in [
         "/courses/",
@@ -107,7 +90,7 @@ def test_a_department_head_books_staff_by_keyboard_without_javascript(
     lacking = Person.objects.get(municipality=m, name=data.HOME_CARE_HEAD)
     # The head's own view of the coverage and of the session passes axe (axe needs JavaScript).
     page = browser.new_page()
-    log_in(page, site, "socialchef")
+    log_in(page, site["url"], "socialchef", site["m"], DEMO_PASSWORD)
     assert_accessible(page, f"{site['url']}/k/{m.slug}/training/coverage/")
     assert page.locator(f"main >> text={data.HOME_CARE_HEAD}").first.is_visible()
     assert_accessible(page, f"{site['url']}{session.get_absolute_url()}")
@@ -115,7 +98,7 @@ def test_a_department_head_books_staff_by_keyboard_without_javascript(
     # Without JavaScript, the head ticks the person lacking the course and books, by keyboard.
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    log_in(page, site, "socialchef")
+    log_in(page, site["url"], "socialchef", site["m"], DEMO_PASSWORD)
     page.goto(f"{site['url']}/k/{m.slug}/training/coverage/")
     assert page.locator(f"main >> text={data.HOME_CARE_HEAD}").first.is_visible()
     page.goto(f"{site['url']}{session.get_absolute_url()}")

@@ -9,7 +9,6 @@ import os
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,7 +25,7 @@ from stadga.testing.factories import (
 )
 from stadga.testing.policy import policy_build
 
-from .test_accessibility import PASSWORD, WCAG_21_AA
+from .helpers import assert_no_violations, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,24 +66,15 @@ def site(live_server: Any) -> dict[str, Any]:
     return {"url": live_server.url, "m": m, "user": member(m, Role.IT_COORDINATOR)}
 
 
-def log_in(page: Any, site: dict[str, Any]) -> None:
-    page.goto(site["url"] + "/accounts/login/")
-    page.fill("#id_username", site["user"].username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"**/k/{site['m'].slug}/")
-
-
 def test_the_uniformity_page_has_no_axe_violations(browser: Any, site: dict[str, Any]) -> None:
     page = browser.new_page()
-    log_in(page, site)
+    log_in(page, site["url"], site["user"].username, site["m"])
     path = reverse("catalogue:uniformity", args=[site["m"].slug])
     response = page.goto(site["url"] + path)
     assert response.status == 200
     assert page.locator("h1").inner_text()
     assert page.locator("svg[role=img] rect").count() == 4
-    results = Axe().run(page, options=WCAG_21_AA)
-    assert not results.response["violations"], f"{path}:\n{results.generate_report()}"
+    assert_no_violations(page, path)
     if os.environ.get("STADGA_SCREENSHOTS"):  # a look at the page, e.g. when changing the chart
         page.screenshot(path=os.environ["STADGA_SCREENSHOTS"] + "/uniformity.png", full_page=True)
 
@@ -92,7 +82,7 @@ def test_the_uniformity_page_has_no_axe_violations(browser: Any, site: dict[str,
 def test_the_page_reads_without_javascript(browser: Any, site: dict[str, Any]) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    log_in(page, site)
+    log_in(page, site["url"], site["user"].username, site["m"])
     page.goto(site["url"] + reverse("catalogue:uniformity", args=[site["m"].slug]))
     tables = page.locator("main table")
     assert tables.count() >= 5
