@@ -161,6 +161,7 @@ class _Loader:
         self.load_plans(m)
         self.load_statusreports(m)
         self.load_training(m)
+        self.load_portal(m)
         return m
 
     def municipality(self) -> Municipality:
@@ -1010,5 +1011,20 @@ class _Loader:
             people=self.people,
             departments=self.departments,
             actor=self.demo_login(m, "it.samordnare"),
+        )
+        self.created.update(created)
+
+    # --- The public portal (P7.1) -----------------------------------------------------------------
+
+    def load_portal(self, m: Municipality) -> None:
+        """The portal published with its accessibility statement, and residents' views and
+        questions (`data_portal`), answered by the IT coordinator and the school board's
+        secretary."""
+        from .data_portal import load_portal
+
+        created = load_portal(
+            municipality=m,
+            coordinator=self.demo_login(m, "it.samordnare"),
+            secretary=self.demo_login(m, "bun.sekreterare"),
         )
         self.created.update(created)
