@@ -163,6 +163,24 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="stadga@localhost")
 # The address Stadga is reached at, for links in e-mails, e.g. https://stadga.kommun.se
 STADGA_BASE_URL = env.str("STADGA_BASE_URL", default="http://127.0.0.1:8000")
 
+# The public portal (P7.1): how long a rendered public page is kept by the server and may be kept
+# by a browser or proxy, and the limits that keep spam out of the residents' form. The rate limits
+# count per client address (REMOTE_ADDR): behind a reverse proxy it must pass the client's address.
+PORTAL_CACHE_SECONDS = env.int("PORTAL_CACHE_SECONDS", default=300)
+PORTAL_BROWSER_CACHE_SECONDS = env.int("PORTAL_BROWSER_CACHE_SECONDS", default=60)
+PORTAL_RATE_LIMIT_PER_IP = env.int("PORTAL_RATE_LIMIT_PER_IP", default=5)
+PORTAL_RATE_LIMIT_IP_SECONDS = env.int("PORTAL_RATE_LIMIT_IP_SECONDS", default=10 * 60)
+PORTAL_RATE_LIMIT_PER_MUNICIPALITY = env.int("PORTAL_RATE_LIMIT_PER_MUNICIPALITY", default=100)
+PORTAL_RATE_LIMIT_MUNICIPALITY_SECONDS = env.int(
+    "PORTAL_RATE_LIMIT_MUNICIPALITY_SECONDS", default=60 * 60
+)
+PORTAL_MAX_BODY_BYTES = env.int("PORTAL_MAX_BODY_BYTES", default=48 * 1024)
+PORTAL_MAX_LINKS = env.int("PORTAL_MAX_LINKS", default=5)
+# Who answers for the installation-wide accessibility statement (pages outside a municipality).
+STADGA_ACCESSIBILITY_ORGANISATION = env.str("STADGA_ACCESSIBILITY_ORGANISATION", default="")
+STADGA_ACCESSIBILITY_EMAIL = env.str("STADGA_ACCESSIBILITY_EMAIL", default="")
+STADGA_ACCESSIBILITY_PHONE = env.str("STADGA_ACCESSIBILITY_PHONE", default="")
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
