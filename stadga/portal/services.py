@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,7 @@ from stadga.notifications.services import notify
 from stadga.organisation.access import Access
 from stadga.organisation.choices import Role
 from stadga.organisation.models import Municipality, Person
+from stadga.organisation.selectors import role_holders
 
 from . import caching
 from .access import answers_message, keeps_portal
@@ -95,31 +97,7 @@ def statement_update(
 
 def it_coordinators(municipality: Municipality) -> list[Person]:
     """The people who hold the IT coordinator's role: they answer what no one else does."""
-    return list(
-        Person.objects.filter(
-            municipality=municipality,
-            archived_at__isnull=True,
-            roles__role=Role.IT_COORDINATOR,
-            roles__archived_at__isnull=True,
-        )
-        .distinct()
-        .order_by("name", "pk")
-    )
-
-
-def _role_holders(municipality: Municipality, role: str, **scope: Any) -> list[Person]:
-    filters = {f"roles__{k}": v for k, v in scope.items()}
-    return list(
-        Person.objects.filter(
-            municipality=municipality,
-            archived_at__isnull=True,
-            roles__role=role,
-            roles__archived_at__isnull=True,
-            **filters,
-        )
-        .distinct()
-        .order_by("name", "pk")
-    )
+    return role_holders(municipality, (Role.IT_COORDINATOR,))
 
 
 def responsible_for(message: ResidentMessage) -> list[Person]:
@@ -133,11 +111,11 @@ def responsible_for(message: ResidentMessage) -> list[Person]:
         if owner is not None and owner.archived_at is None:
             people = [owner]
         elif message.system.department_id:
-            people = _role_holders(
-                m, Role.DEPARTMENT_HEAD, department_id=message.system.department_id
+            people = role_holders(
+                m, (Role.DEPARTMENT_HEAD,), q=Q(department_id=message.system.department_id)
             )
     elif message.plan is not None:
-        people = _role_holders(m, Role.BOARD_SECRETARY, board_id=message.plan.board_id)
+        people = role_holders(m, (Role.BOARD_SECRETARY,), q=Q(board_id=message.plan.board_id))
     return people or it_coordinators(m)
 
 

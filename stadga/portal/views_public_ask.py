@@ -15,7 +15,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
@@ -97,7 +96,7 @@ class AskView(PublicView):
 
     template_name = "portal/public/ask.html"
 
-    def render(
+    def render_form(
         self,
         *,
         form: ResidentMessageForm | None,
@@ -106,8 +105,7 @@ class AskView(PublicView):
         refusal: str = "",
         refusal_title: str = "",
     ) -> HttpResponse:
-        return TemplateResponse(
-            self.request,
+        response = self.render(
             self.template_name,
             self.context(
                 ask=subject.ask,
@@ -117,16 +115,17 @@ class AskView(PublicView):
                 refusal_title=refusal_title,
                 answer_target_days=self.portal.answer_target_days,
             ),
-            status=status,
         )
+        response.status_code = status
+        return response
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return self.render(form=None, subject=resolve_subject(self.municipality, request.GET))
+        return self.render_form(form=None, subject=resolve_subject(self.municipality, request.GET))
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         general = ResolvedSubject()
         if spam.body_too_large(request):
-            return self.render(
+            return self.render_form(
                 form=None,
                 subject=general,
                 status=413,
@@ -137,7 +136,7 @@ class AskView(PublicView):
                 ),
             )
         if spam.rate_limited(request, self.municipality.pk):
-            return self.render(
+            return self.render_form(
                 form=None,
                 subject=general,
                 status=429,
@@ -160,7 +159,7 @@ class AskView(PublicView):
                     "filled in (perhaps by your browser). Check your message and send it again."
                 ),
             )
-            return self.render(form=form, subject=subject, status=400)
+            return self.render_form(form=form, subject=subject, status=400)
         if subject.dropped:
             form.is_valid()
             form.add_error(
@@ -170,11 +169,11 @@ class AskView(PublicView):
                     "the message again and it goes to the IT department."
                 ),
             )
-            return self.render(form=form, subject=subject, status=400)
+            return self.render_form(form=form, subject=subject, status=400)
         if not form.is_valid():
             if form.has_error("message", "too_many_links"):
                 spam.count_message(request, self.municipality.pk)
-            return self.render(form=form, subject=subject, status=400)
+            return self.render_form(form=form, subject=subject, status=400)
         try:
             message = services.message_submit(
                 municipality=self.municipality,
@@ -183,7 +182,7 @@ class AskView(PublicView):
             )
         except ValidationError as error:
             form.add_error(None, error.messages)
-            return self.render(form=form, subject=ResolvedSubject(), status=400)
+            return self.render_form(form=form, subject=ResolvedSubject(), status=400)
         spam.count_message(request, self.municipality.pk)
         return HttpResponseRedirect(message.get_receipt_url(), status=303)
 
@@ -206,8 +205,7 @@ class ReceiptView(PublicView):
             raise Http404
         target = self.portal.answer_target_days
         received = timezone.localdate(message.created_at)
-        response = TemplateResponse(
-            request,
+        response = self.render(
             "portal/public/receipt.html",
             self.context(
                 message=message,
