@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -82,7 +83,8 @@ def compliance_sentence(level: str, service: str) -> str:
             "%(service)s is partially compliant with %(law)s, because of the shortcomings "
             "described below."
         )
-    return text % {"service": service, "law": LAW}
+    # The service's name starts the sentence, and in Swedish it is written in lower case.
+    return capfirst(text % {"service": service, "law": LAW})
 
 
 def paragraphs(text: str) -> list[str]:
