@@ -12,6 +12,7 @@ from stadga.itgroup.api import views as itgroup
 from stadga.organisation.api import views as organisation
 from stadga.plans.api import views as plans
 from stadga.policy.api import views as policy
+from stadga.portal.api import views as portal
 from stadga.security.api import views as security
 from stadga.statusreports.api import views as statusreports
 from stadga.systems.api import views as systems
@@ -78,6 +79,7 @@ router.register(
     "normalisation-rules", inventory.NormalisationRuleViewSet, basename="normalisationrule"
 )
 router.register("installations", inventory.InstallationViewSet, basename="installation")
+router.register("resident-messages", portal.ResidentMessageViewSet, basename="residentmessage")
 router.register("it-group-members", itgroup.ITGroupMemberViewSet, basename="itgroupmember")
 router.register("it-group-meetings", itgroup.ITGroupMeetingViewSet, basename="itgroupmeeting")
 router.register("goals", plans.GoalViewSet, basename="goal")
