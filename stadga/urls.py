@@ -25,5 +25,6 @@ urlpatterns = [
     path("k/<slug:municipality>/status-reports/", include("stadga.statusreports.urls")),
     path("k/<slug:municipality>/training/", include("stadga.training.urls")),
     path("k/<slug:municipality>/portal/", include("stadga.portal.urls")),
+    path("k/<slug:municipality>/cooperation/", include("stadga.cooperation.urls")),
     path("p/<slug:municipality>/", include("stadga.portal.urls_public")),
 ]

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "stadga.statusreports",
     "stadga.training",
     "stadga.portal",
+    "stadga.cooperation",
     "stadga.notifications",
     "stadga.api",
     "django_tasks",

@@ -71,6 +71,7 @@ SHIPPED_RULES = {
     "catalogue.requests_assessed": ["P5.1", "P5.2", "P5.3", "P5.7"],
     "catalogue.in_house_exception": ["P5.6"],
     "catalogue.coordination_before_decision": ["P8.2"],
+    "cooperation.member_of_group": ["P8.1"],
     "inventory.installed_software_approved": ["P5.4", "P5.5"],
     "itgroup.every_department_represented": ["P3.12"],
     "plans.items_state_benefit": ["P1.2"],
