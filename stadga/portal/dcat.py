@@ -12,6 +12,7 @@ given in Swedish and English, language-tagged, as DCAT-AP-SE asks.
 from __future__ import annotations
 
 import json
+import warnings
 from typing import Any
 
 from django.http import HttpRequest
@@ -215,7 +216,10 @@ def render_rdf_xml(document: dict) -> bytes:
     from rdflib import Graph
 
     graph = Graph()
-    graph.parse(data=json.dumps(document), format="json-ld")
+    with warnings.catch_warnings():
+        # rdflib 7's own JSON-LD parser uses its deprecated ConjunctiveGraph inside; not ours.
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="rdflib")
+        graph.parse(data=json.dumps(document), format="json-ld")
     for prefix, namespace in CONTEXT.items():
         graph.bind(prefix, namespace)
     return graph.serialize(format="pretty-xml", encoding="utf-8")

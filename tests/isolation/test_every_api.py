@@ -68,6 +68,7 @@ ENDPOINTS: dict[str, str] = {
     "premises": "plans.Premises",
     "tenancy": "plans.Tenancy",
     "statusreport": "statusreports.StatusReport",
+    "residentmessage": "portal.ResidentMessage",
     "course": "training.Course",
     "trainingsession": "training.TrainingSession",
     "registration": "training.Registration",

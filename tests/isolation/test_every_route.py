@@ -427,6 +427,9 @@ ROUTES: dict[str, Spec | Exempt] = {
     "training:system_use_restore": S(
         system="training.SystemUse#system_id", use="training.SystemUse"
     ),
+    "cooperation:overview": S(),
+    "cooperation:compare": S(),
+    "cooperation:sharing": S(group_pk="cooperation.CooperationGroup"),
     "portal:message_list": S(),
     "portal:message_detail": S(pk="portal.ResidentMessage"),
     "portal:message_answer": S(pk="portal.ResidentMessage"),
