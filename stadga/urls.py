@@ -9,6 +9,7 @@ urlpatterns = [
     path("accessibility/", include("stadga.portal.urls_installation_statement")),
     path("accounts/", include("stadga.core.auth_urls")),
     path("admin/", admin.site.urls),
+    path("operator/", include("stadga.organisation.urls_operator")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("stadga.api.urls")),
     path("policies/", include("stadga.policy.urls_library")),

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import Field, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stadga.core.services import governed_write, object_create, object_update
 
+from .choices import Role
 from .models import (
     Board,
     ConsequenceLevel,
@@ -126,8 +134,6 @@ def role_assign(
     *, municipality: Municipality, data: Mapping[str, Any], actor: Any
 ) -> RoleAssignment:
     """Give a person a role over a scope; the same live assignment is never made twice."""
-    from django.core.exceptions import ValidationError
-
     duplicate = RoleAssignment.objects.filter(
         municipality=municipality,
         archived_at__isnull=True,
@@ -146,3 +152,149 @@ def role_assignment_update(
     *, role_assignment: RoleAssignment, data: Mapping[str, Any], actor: Any
 ) -> RoleAssignment:
     return object_update(instance=role_assignment, data=data, actor=actor)[0]
+
+
+# --- Operator: a new municipality in the installation (issue 10) ---------------------------------
+
+
+@dataclass(frozen=True)
+class Onboarding:
+    """What `municipality_onboard` created: the municipality and, if asked for, its adoption of a
+    policy and its first IT coordinator with a login that has no password yet."""
+
+    municipality: Municipality
+    adoption: Any = None  # stadga.policy.models.PolicyAdoption
+    coordinator: Person | None = None
+    login: Any = None  # the coordinator's User
+
+
+def municipality_onboard(
+    *,
+    slug: str,
+    name: str,
+    code: str,
+    policy: Any = None,
+    adopted_on: datetime.date | None = None,
+    decision_reference: str = "",
+    coordinator_name: str = "",
+    coordinator_email: str = "",
+    coordinator_username: str = "",
+    actor: Any,
+) -> Onboarding:
+    """Add a municipality to the installation in one transaction: the municipality with its
+    consequence scale, optionally its adoption of a loaded policy (`adopted_on` defaults to
+    today) and optionally its first IT coordinator: a person, a login with an unusable password
+    (they set one through the operator) and the role.
+
+    Every problem is reported at once as a ValidationError keyed by the input's name; nothing is
+    written then. `actor` None is the system itself, as when the demo loader writes."""
+    # The policy app builds on the organisation; imported here so the layering stays one-way.
+    from stadga.policy.services_library import policy_adopt
+
+    slug, name, code = slug.strip(), name.strip(), code.strip()
+    coordinator_name = coordinator_name.strip()
+    coordinator_email = coordinator_email.strip()
+    coordinator_username = coordinator_username.strip()
+    errors: dict[str, list[str]] = {}
+
+    def add(key: str, message: str) -> None:
+        errors.setdefault(key, []).append(message)
+
+    candidate = Municipality(slug=slug, name=name, code=code)
+    try:
+        # Uniqueness is checked below, with messages that name the municipality in the way.
+        candidate.full_clean(exclude=["role_labels"], validate_unique=False)
+    except ValidationError as error:
+        for key, messages in error.message_dict.items():
+            for message in messages:
+                add(key, message)
+    taken = Municipality.objects.filter(Q(slug=slug) | Q(code=code)).only("slug", "code", "name")
+    for other in taken:
+        if slug and other.slug == slug:
+            add(
+                "slug",
+                _("The short name “%(slug)s” is already used by %(name)s.")
+                % {"slug": slug, "name": other.name},
+            )
+        if code and other.code == code:
+            add(
+                "code",
+                _("The municipality code %(code)s is already used by %(name)s.")
+                % {"code": code, "name": other.name},
+            )
+
+    if policy is None and adopted_on is not None:
+        add("adopted_on", _("Choose a policy to adopt, or leave the date empty."))
+    if policy is None and decision_reference.strip():
+        add("decision_reference", _("Choose a policy to adopt, or leave the decision empty."))
+    if policy is not None and adopted_on is not None and adopted_on < policy.adopted_on:
+        add(
+            "adopted_on",
+            _("A policy cannot be adopted before its text was adopted (%(date)s).")
+            % {"date": policy.adopted_on.isoformat()},
+        )
+
+    user_model = get_user_model()
+    wants_coordinator = bool(coordinator_name or coordinator_email or coordinator_username)
+    if wants_coordinator:
+        if not coordinator_name:
+            add("coordinator_name", _("Give the IT coordinator's name."))
+        if not coordinator_email:
+            add("coordinator_email", _("Give the IT coordinator's e-mail address."))
+        else:
+            try:
+                validate_email(coordinator_email)
+            except ValidationError:
+                add("coordinator_email", _("Enter a valid e-mail address."))
+        # The e-mail address is the login's name unless another is given.
+        coordinator_username = coordinator_username or coordinator_email.lower()
+        username_field = cast(Field, user_model._meta.get_field(user_model.USERNAME_FIELD))
+        if coordinator_username:
+            try:
+                username_field.run_validators(coordinator_username)
+            except ValidationError as error:
+                for message in error.messages:
+                    add("coordinator_username", message)
+            if user_model._default_manager.filter(
+                **{f"{user_model.USERNAME_FIELD}__iexact": coordinator_username}
+            ).exists():
+                add(
+                    "coordinator_username",
+                    _("The username “%(username)s” is already taken.")
+                    % {"username": coordinator_username},
+                )
+    if errors:
+        raise ValidationError(errors)
+
+    with governed_write(actor):
+        municipality = municipality_create(slug=slug, name=name, code=code, actor=actor)
+        adoption = None
+        if policy is not None:
+            adoption = policy_adopt(
+                municipality=municipality,
+                policy=policy,
+                adopted_on=adopted_on or timezone.localdate(),
+                decision_reference=decision_reference,
+                actor=actor,
+            )
+        person = login = None
+        if wants_coordinator:
+            first_name, _space, last_name = coordinator_name.rpartition(" ")
+            login = user_model._default_manager.create_user(
+                username=coordinator_username,
+                email=coordinator_email,
+                password=None,  # unusable: the coordinator sets their own
+                first_name=first_name or last_name,
+                last_name=last_name if first_name else "",
+            )
+            person = person_create(
+                municipality=municipality,
+                data={"name": coordinator_name, "email": coordinator_email, "user": login},
+                actor=actor,
+            )
+            role_assign(
+                municipality=municipality,
+                data={"person": person, "role": Role.IT_COORDINATOR},
+                actor=actor,
+            )
+    return Onboarding(municipality=municipality, adoption=adoption, coordinator=person, login=login)
