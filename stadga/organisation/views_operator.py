@@ -10,8 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -22,24 +20,7 @@ from django.views import View
 
 from . import services
 from .forms_operator import MunicipalityOnboardForm
-from .models import Municipality, Person
-
-
-def municipalities_with_members() -> QuerySet[Municipality]:
-    """Every municipality of the installation, archived ones too, each with `member_count`: the
-    logins linked to a live person there (one query, whatever the number of municipalities)."""
-    members = (
-        Person.objects.filter(
-            municipality=OuterRef("pk"), user__isnull=False, archived_at__isnull=True
-        )
-        .order_by()
-        .values("municipality")
-        .annotate(count=Count("user", distinct=True))
-        .values("count")
-    )
-    return Municipality.objects.annotate(
-        member_count=Coalesce(Subquery(members, output_field=IntegerField()), 0)
-    ).order_by("name")
+from .selectors import municipalities_with_members
 
 
 class OperatorView(LoginRequiredMixin, View):

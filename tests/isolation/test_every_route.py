@@ -22,6 +22,7 @@ LOGIN = "/accounts/login/"
 COVERED_NAMESPACES = {
     "admin": "Django's admin: superusers only, not a municipality's workspace",
     "api": "walked endpoint by endpoint in test_every_api.py",
+    "operator": "the installation's operator: superusers only (test_operator_refuses_...)",
 }
 
 
@@ -598,3 +599,15 @@ def test_admin_refuses_a_municipality_user(world: World, client: Any) -> None:
         response = client.get(url)
         assert response.status_code == 302, (url, response.status_code)
         assert response["Location"].startswith(reverse("admin:login")), url
+
+
+@pytest.mark.django_db
+def test_operator_refuses_a_municipality_user(world: World, client: Any) -> None:
+    """The operator namespace is exempt above because only superusers get in: B's coordinator,
+    strongest in B, gets a 404 for every operator page and adds no municipality."""
+    client.force_login(world.attacker_user)
+    before = row_counts()
+    for name in ("operator:municipality_list", "operator:municipality_add"):
+        assert client.get(reverse(name)).status_code == 404, name
+        assert client.post(reverse(name), {"slug": "x", "name": "X"}).status_code == 404, name
+    assert row_counts() == before

@@ -22,8 +22,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from stadga.core.tabular.commands import user_by_name
+from stadga.organisation.selectors import municipalities_with_members
 from stadga.organisation.services import municipality_onboard
-from stadga.organisation.views_operator import municipalities_with_members
 from stadga.policy.models import Policy
 
 # The option each of the service's inputs came from, so an error names what to correct.
