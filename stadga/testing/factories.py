@@ -65,8 +65,9 @@ class MunicipalityFactory(factory.django.DjangoModelFactory[Municipality]):
 
     slug = factory.Sequence(lambda n: f"kommun-{n}")
     name = factory.Sequence(lambda n: f"Kommun {n}")
-    # Four digits, like a real municipality code; wraps around long before a test could clash.
-    code = factory.Sequence(lambda n: f"{(9000 + n) % 10000:04d}")
+    # Four digits, like a real municipality code, but always 9000-9999, which no Swedish
+    # municipality has: a long run never reaches the demo's 1446 or a code a test writes out.
+    code = factory.Sequence(lambda n: f"{9000 + n % 1000:04d}")
 
     @factory.post_generation
     def consequence_levels(
