@@ -23,6 +23,7 @@ from stadga.testing.factories import (
     MunicipalityFactory,
     PersonFactory,
     ProductFactory,
+    ResidentMessageFactory,
     RoleAssignmentFactory,
     SystemFactory,
     member,
@@ -209,3 +210,23 @@ def test_an_archived_message_is_not_answered(published: Municipality) -> None:
     message.save()
     with pytest.raises(ValidationError):
         services.message_answer(message=message, answer="Svar.", actor=it)
+
+
+def test_publishing_an_answer_refreshes_the_cached_public_page(
+    published: Municipality, client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The public pages are cached; the portal's own writes make them fresh at once (after the
+    commit), so a published answer does not wait for the cached copy to expire."""
+    coordinator = member(published, Role.IT_COORDINATOR)
+    message = ResidentMessageFactory(municipality=published, publish_consent=True, email="")
+    address = f"/p/{published.slug}/questions/"
+    answer = "Uppgifterna gallras efter två år."
+    assert answer not in client.get(address).content.decode()  # now cached
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.message_answer(message=message, answer=answer, publish=True, actor=coordinator)
+    assert answer in client.get(address).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.message_publish(message=message, published=False, actor=coordinator)
+    assert answer not in client.get(address).content.decode()
