@@ -23,7 +23,7 @@ from stadga.organisation.choices import Role
 from stadga.organisation.models import Municipality, Person
 from stadga.organisation.selectors import role_holders
 
-from . import caching
+from . import caching, selectors_public
 from .access import answers_message, keeps_portal
 from .choices import MessageStatus, Subject
 from .models import AccessibilityStatement, PortalSettings, ResidentMessage
@@ -132,31 +132,20 @@ def _next_reference(municipality: Municipality, year: int) -> str:
 
 
 def _subject_errors(message: ResidentMessage) -> dict[str, str]:
-    """What a resident may write about is what the portal shows: a public system, an adopted
-    plan, an issued status report, a product with a published decision."""
-    from stadga.catalogue.choices import Phase
-    from stadga.plans.choices import ADOPTED_STATUSES
-    from stadga.statusreports.choices import ReportStatus
-
+    """What a resident may write about is what the portal shows (`selectors_public`): a public
+    system, an adopted plan, an issued status report, a product with a published decision. One
+    query per subject given."""
+    published = {
+        "system": selectors_public.public_systems,
+        "plan": selectors_public.public_plans,
+        "product": selectors_public.public_products,
+        "status_report": selectors_public.public_reports,
+    }
     errors: dict[str, str] = {}
-    unknown = _("It is not among the published information.")
-    if message.system is not None and (
-        not message.system.is_public or message.system.archived_at is not None
-    ):
-        errors["system"] = unknown
-    if message.plan is not None and (
-        message.plan.status not in ADOPTED_STATUSES or message.plan.archived_at is not None
-    ):
-        errors["plan"] = unknown
-    if message.status_report is not None and (
-        message.status_report.status != ReportStatus.ISSUED
-        or message.status_report.archived_at is not None
-    ):
-        errors["status_report"] = unknown
-    if message.product is not None and (
-        message.product.archived_at is not None or message.product.phase == Phase.NOT_ASSESSED
-    ):
-        errors["product"] = unknown
+    for name, visible in published.items():
+        obj = getattr(message, name)
+        if obj is not None and not visible(message.municipality).filter(pk=obj.pk).exists():
+            errors[name] = _("It is not among the published information.")
     return errors
 
 
