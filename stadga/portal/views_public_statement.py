@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 
 from stadga.organisation.models import Municipality
@@ -48,14 +47,11 @@ class AccessibilityStatementView(PublicView):
         self.portal = PortalSettings.for_municipality(self.municipality)
         statement = AccessibilityStatement.for_municipality(self.municipality)
         statement.municipality = self.municipality  # no second query for it
-        # Without the request's context processors, as every public page: they would read the
-        # session and the user, which a page cached for everyone may not hold.
         context = self.context(
             base_template="portal/base_public.html",
             statement=municipality_statement(statement, self.portal),
-            request=request,
         )
-        return HttpResponse(render_to_string("portal/public/accessibility.html", context))
+        return self.render("portal/public/accessibility.html", context)
 
 
 def installation_accessibility(request: HttpRequest) -> HttpResponse:
