@@ -68,6 +68,30 @@ class Membership(TimestampedModel, ArchivableModel):
         default=False,
         help_text=_("So that partners know whom to ask about a joint procurement."),
     )
+    shares_assessments = models.BooleanField(
+        SHARING_CATEGORIES["shares_assessments"],
+        default=False,
+        help_text=_(
+            "The IT department's view of each vendor's market standing and long-term prospects "
+            "(P5.2), with the date it was assessed."
+        ),
+    )
+    shares_training = models.BooleanField(
+        SHARING_CATEGORIES["shares_training"],
+        default=False,
+        help_text=_(
+            "The training sessions marked open to partners: partners see them and may book "
+            "places for their own staff."
+        ),
+    )
+    shares_compliance = models.BooleanField(
+        SHARING_CATEGORIES["shares_compliance"],
+        default=False,
+        help_text=_(
+            "The latest compliance snapshot's status per clause, for the group's own follow-up. "
+            "For information security only the statuses, never the figures."
+        ),
+    )
 
     class Meta:
         ordering = ["group__name", "municipality__name", "pk"]

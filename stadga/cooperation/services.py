@@ -29,12 +29,16 @@ from .models import CooperationGroup, Membership
 
 
 def _require_operator(actor: Any) -> None:
-    if not forms_groups(actor):
+    """The operator, or the system itself (`actor` None: the demo loader, a command run by the
+    operator at the server's shell), as for `municipality_onboard`."""
+    if actor is not None and not forms_groups(actor):
         raise PermissionDenied(_("Only the operator forms cooperation groups and places members."))
 
 
 def _require_coordinator(actor: Any, membership: Membership) -> None:
-    if not manages_sharing(Access.for_user(actor), membership.municipality_id):
+    if actor is not None and not manages_sharing(
+        Access.for_user(actor), membership.municipality_id
+    ):
         raise PermissionDenied(
             _("Only the municipality's IT coordinator decides what it shares with its partners.")
         )

@@ -196,6 +196,14 @@ class TrainingSession(GovernedModel):
             "Empty: open to every department."
         ),
     )
+    open_to_partners = models.BooleanField(
+        _("open to partners' staff"),
+        default=False,
+        help_text=_(
+            "Partner municipalities that the municipality shares its training sessions with "
+            "(cooperation, P8.1) see the session and may book places for their staff."
+        ),
+    )
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
 
     class Meta:

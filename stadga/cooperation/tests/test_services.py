@@ -188,3 +188,17 @@ def test_nothing_is_shared_in_an_ended_group(
         services.sharing_update(
             membership=membership, data={"shares_catalogue": True}, actor=coordinator
         )
+
+
+def test_the_system_itself_forms_groups_and_chooses_as_the_demo_loader_does(
+    home: Any, neighbour: Any
+) -> None:
+    """`actor` None is the system (the demo loader, a command at the server's shell), as for
+    `municipality_onboard`; its change-log entries name no user."""
+    group = services.group_create(name="Östra Skaraborg", actor=None)
+    membership = services.membership_add(group=group, municipality=home, actor=None)
+    membership, changed = services.sharing_update(
+        membership=membership, data={"shares_compliance": True}, actor=None
+    )
+    assert changed and membership.shares_compliance
+    assert entries(membership)[-1].actor is None
