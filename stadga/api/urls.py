@@ -108,4 +108,5 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.api_docs, name="docs"),
+    path("docs/<slug:tag>/", views.api_docs_resource, name="docs_resource"),
 ]

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -114,13 +115,61 @@ def _components(schema: dict[str, Any]) -> list[dict[str, Any]]:
     return components
 
 
+def _refs(value: Any) -> set[str]:
+    """The names of the components a piece of the schema refers to (`$ref`), at any depth."""
+    if isinstance(value, dict):
+        found = set()
+        if isinstance(value.get("$ref"), str):
+            found.add(value["$ref"].rsplit("/", 1)[-1])
+        for item in value.values():
+            found |= _refs(item)
+        return found
+    if isinstance(value, list):
+        return set().union(*(_refs(item) for item in value)) if value else set()
+    return set()
+
+
+def _components_used(schema: dict[str, Any], tag: str) -> set[str]:
+    """The components the tag's operations read or write, with those they contain in turn."""
+    components = schema.get("components", {}).get("schemas", {})
+    wanted: set[str] = set()
+    for item in schema.get("paths", {}).values():
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if operation is not None and (operation.get("tags") or ["api"])[0] == tag:
+                wanted |= _refs(operation)
+    todo = list(wanted)
+    while todo:
+        for name in _refs(components.get(todo.pop(), {})) - wanted:
+            wanted.add(name)
+            todo.append(name)
+    return wanted
+
+
 def api_docs(request: HttpRequest) -> HttpResponse:
-    """Every endpoint and operation of the API, and the data each one reads and writes."""
+    """The API reference's first page: how to start, and the API's resources, each with a page
+    of its own (one page of every operation grew too long to read, or to check, at once)."""
     schema = api_schema()
     context = {
         "info": schema.get("info", {}),
-        "tags": _operations_by_tag(schema),
-        "components": _components(schema),
-        "security_schemes": sorted(schema.get("components", {}).get("securitySchemes", {})),
+        "tags": [
+            {"name": tag["name"], "slug": slugify(tag["name"]), "count": len(tag["operations"])}
+            for tag in _operations_by_tag(schema)
+        ],
     }
     return TemplateResponse(request, "api/docs.html", context)
+
+
+def api_docs_resource(request: HttpRequest, tag: str) -> HttpResponse:
+    """One resource of the API: every operation on it, and the data they read and write."""
+    schema = api_schema()
+    found = next((t for t in _operations_by_tag(schema) if slugify(t["name"]) == tag), None)
+    if found is None:
+        raise Http404
+    used = _components_used(schema, found["name"])
+    context = {
+        "info": schema.get("info", {}),
+        "tag": found,
+        "components": [c for c in _components(schema) if c["name"] in used],
+    }
+    return TemplateResponse(request, "api/docs_resource.html", context)

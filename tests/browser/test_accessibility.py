@@ -82,6 +82,9 @@ def test_main_pages_have_no_axe_violations(browser: Any, site: dict[str, Any]) -
     ]:
         assert_accessible(page, base + path)
     assert_accessible(page, site["url"] + "/api/docs/")
+    # Every resource's page of the reference is the same template: the systems' one, with the
+    # most operations and data, stands for all (tests/organisation's API tests open each one).
+    assert_accessible(page, site["url"] + "/api/docs/systems/")
     assert_accessible(page, site["url"] + "/policies/")
     assert_accessible(page, site["url"] + site["policy"].get_absolute_url())
     # A form with errors: the error summary and the marked fields must pass too.

@@ -12,7 +12,9 @@ from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import translation
+from django.utils.text import slugify
 from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
@@ -583,20 +585,40 @@ class TestSchemaAndDocs:
         make a wrong schema; drf-spectacular only warns, this fails."""
         call_command("spectacular", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
 
-    def test_reference_page_lists_every_operation(self) -> None:
+    def test_reference_lists_every_operation_on_its_resources_page(self) -> None:
+        """The first page links a page per resource (tag); together they hold every operation
+        of the schema, each operation on its own tag's page with the data it reads and writes."""
         client = client_for(member(MunicipalityFactory()))
         response = client.get(api_url("docs"))
         assert response.status_code == 200
-        page = response.content.decode()
+        index = response.content.decode()
+        assert api_url("schema") in index
         schema = APIClient().get(api_url("schema") + "?format=json").json()
+        pages: dict[str, str] = {}
         for path, item in schema["paths"].items():
-            for method in item:
-                if method in ("get", "post", "put", "patch", "delete"):
-                    assert f"<code>{method.upper()} {path}</code>" in page, (method, path)
-        assert api_url("schema") in page
+            for method, operation in item.items():
+                if method not in ("get", "post", "put", "patch", "delete"):
+                    continue
+                url = reverse("api:docs_resource", args=[slugify(operation["tags"][0])])
+                assert f'href="{url}"' in index, url
+                if url not in pages:
+                    resource = client.get(url)
+                    assert resource.status_code == 200, url
+                    pages[url] = resource.content.decode()
+                page = pages[url]
+                assert f"<code>{method.upper()} {path}</code>" in page, (method, path)
+                body = operation.get("requestBody", {}).get("content", {})
+                for media in body.values():
+                    ref = media["schema"].get("$ref", "")
+                    if ref:  # the data it writes is described on the same page
+                        assert f'id="schema-{slugify(ref.rsplit("/", 1)[-1])}"' in page, ref
         # Nothing from a CDN: every script and style sheet is served by the installation.
-        assets = re.findall(r'<(?:script|link)[^>]*(?:src|href)="([^"]+)"', page)
-        assert assets and all(asset.startswith("/static/") for asset in assets), assets
+        for page in [index, *pages.values()]:
+            assets = re.findall(r'<(?:script|link)[^>]*(?:src|href)="([^"]+)"', page)
+            assert assets and all(asset.startswith("/static/") for asset in assets), assets
+
+    def test_an_unknown_resource_of_the_reference_is_404(self) -> None:
+        assert APIClient().get(reverse("api:docs_resource", args=["nothing"])).status_code == 404
 
     def test_reference_page_is_public(self) -> None:
         assert APIClient().get(api_url("docs")).status_code == 200
