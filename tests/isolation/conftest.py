@@ -1,8 +1,13 @@
-"""Two municipalities for the isolation tests (issue 10, item 5): A, the victim, holds one or more
+"""The municipalities of the isolation tests (issue 10, item 5): A, the victim, holds one or more
 objects of every model a route or an endpoint takes the id of (the demo municipality, loaded
-through the services); B, the attacker, is an empty municipality whose user holds the strongest
-role there (IT coordinator). Built once per module inside a transaction that is rolled back at
-the end, so each test only pays for its own requests."""
+through the services). Two attackers, each an otherwise empty municipality whose user holds the
+strongest role there (IT coordinator), try to reach A:
+- the stranger, B, shares no cooperation group with A;
+- the partner, C, is in a cooperation group with A in which A has opted in to nothing (C shares
+  everything there), while A shares everything with a third municipality in another group: what A
+  shares in one group must not reach the members of another.
+Built once per module inside a transaction that is rolled back at the end, so each test only pays
+for its own requests."""
 
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from django.db import connection, models, transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from stadga.cooperation.choices import SHARING_CATEGORIES
 from stadga.cooperation.models import CooperationGroup, Membership
 from stadga.demo.load import load_demo
 from stadga.organisation.choices import Role
@@ -47,7 +53,16 @@ class World:
     attacker: Municipality
     attacker_user: Any
     owner_user: Any
+    partner: Municipality
+    partner_user: Any
     _cache: dict[str, Any] = field(default_factory=dict)
+
+    def attackers(self) -> list[tuple[str, Municipality, Any]]:
+        """(who, municipality, user) of each attacker: the stranger and the partner."""
+        return [
+            ("stranger", self.attacker, self.attacker_user),
+            ("partner", self.partner, self.partner_user),
+        ]
 
     def first(self, label: str) -> Any:
         """A's first object of the model `label` ("app.Model"); fails loudly when there is none,
@@ -100,16 +115,14 @@ def _add_what_the_demo_lacks(victim: Municipality) -> None:
         # A file, so that its download route is refused for the owner, not for a missing file.
         evidence_file=ContentFile(b"Bevis", name="bevis.txt"),
     )
-    # A cooperation group of A's with a third municipality, that A shares everything with; the
-    # attacker is in no group with A.
+    # A cooperation group of A's with a third municipality, that A shares everything with (the
+    # first group by pk: the one the routes that take a group are pointed at).
     group = CooperationGroup.objects.create(name="Östra Skaraborg")
     for member_municipality in (victim, MunicipalityFactory.create()):
         Membership.objects.create(
             group=group,
             municipality=member_municipality,
-            shares_catalogue=True,
-            shares_systems=True,
-            shares_contacts=True,
+            **dict.fromkeys(SHARING_CATEGORIES, True),
         )
     measure = Measure.objects.filter(municipality=victim).order_by("pk")[0]
     measure.evidence_file.save("bevis.txt", ContentFile(b"Bevis"), save=False)
@@ -136,9 +149,23 @@ def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -
         victim = load_demo()
         _add_what_the_demo_lacks(victim)
         attacker = MunicipalityFactory.create(slug="angrande", name="Angripande kommun")
-        # B's portal is published, so a 404 under B's slug comes from the object, not the portal.
-        PortalSettingsFactory.create(municipality=attacker)
-        user = member(attacker, Role.IT_COORDINATOR)
-        owner = member(victim, Role.IT_COORDINATOR)
-        yield World(victim=victim, attacker=attacker, attacker_user=user, owner_user=owner)
+        partner = MunicipalityFactory.create(slug="samverkande", name="Samverkande kommun")
+        for municipality in (attacker, partner):
+            # The attackers' portals are published, so a 404 under their slug comes from the
+            # object, not from an unpublished portal.
+            PortalSettingsFactory.create(municipality=municipality)
+        # C in a group with A, where A shares nothing and C everything.
+        neighbours = CooperationGroup.objects.create(name="Grannsamverkan")
+        Membership.objects.create(group=neighbours, municipality=victim)
+        Membership.objects.create(
+            group=neighbours, municipality=partner, **dict.fromkeys(SHARING_CATEGORIES, True)
+        )
+        yield World(
+            victim=victim,
+            attacker=attacker,
+            attacker_user=member(attacker, Role.IT_COORDINATOR),
+            owner_user=member(victim, Role.IT_COORDINATOR),
+            partner=partner,
+            partner_user=member(partner, Role.IT_COORDINATOR),
+        )
         transaction.set_rollback(True)

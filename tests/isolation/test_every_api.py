@@ -178,60 +178,72 @@ def test_endpoint_gives_nothing_of_another_municipality(
     if own_detail is not None:
         assert client.get(own_detail).status_code == 200, own_detail
 
-    client.force_login(world.attacker_user)
-    # The list, and its filters pointed at A's municipality and objects.
-    list_url = _url(name, "list")
-    assert list_url is not None
-    system = world.first("systems.System")
-    for query in (
-        "",
-        f"?municipality={victim.slug}",
-        f"?municipality={victim.pk}",
-        f"?system={system.pk}",
-        f"?id={obj.pk}",
-        f"?search={str(obj)[:20]}",
-    ):
-        response = client.get(list_url + query)
-        assert response.status_code in (200, 400, 403, 404), (query, response.status_code)
-        if name in BY_PARAMETER and victim.slug in query:
-            assert response.status_code in (403, 404), (query, response.status_code)
-        if response.status_code == 200:
-            payload = json.loads(response.content)
-            if name not in NO_IDS:
-                leaked = _ids(payload) & victims_ids
-                assert not leaked, f"{list_url}{query} lists A's {label} {sorted(leaked)}"
-            assert f'"{victim.slug}"' not in response.content.decode(), f"{list_url}{query}"
+    # The stranger and the partner (see conftest) in turn.
+    for _who, _municipality, user in world.attackers():
+        client.force_login(user)
+        # The list, and its filters pointed at A's municipality and objects.
+        list_url = _url(name, "list")
+        assert list_url is not None
+        system = world.first("systems.System")
+        for query in (
+            "",
+            f"?municipality={victim.slug}",
+            f"?municipality={victim.pk}",
+            f"?system={system.pk}",
+            f"?id={obj.pk}",
+            f"?search={str(obj)[:20]}",
+        ):
+            response = client.get(list_url + query)
+            assert response.status_code in (200, 400, 403, 404), (query, response.status_code)
+            if name in BY_PARAMETER and victim.slug in query:
+                assert response.status_code in (403, 404), (query, response.status_code)
+            if response.status_code == 200:
+                payload = json.loads(response.content)
+                if name not in NO_IDS:
+                    leaked = _ids(payload) & victims_ids
+                    assert not leaked, f"{list_url}{query} lists A's {label} {sorted(leaked)}"
+                assert f'"{victim.slug}"' not in response.content.decode(), f"{list_url}{query}"
 
-    # The detail, read and written.
-    detail = _url(name, "detail", **{lookup: key})
-    if detail is not None:
-        assert client.get(detail).status_code in (403, 404), detail
-        for method in (client.patch, client.put, client.delete):
-            response = method(detail, data="{}", content_type="application/json")
-            assert response.status_code in (403, 404, 405), (detail, method, response.status_code)
+        # The detail, read and written.
+        detail = _url(name, "detail", **{lookup: key})
+        if detail is not None:
+            assert client.get(detail).status_code in (403, 404), detail
+            for method in (client.patch, client.put, client.delete):
+                response = method(detail, data="{}", content_type="application/json")
+                assert response.status_code in (403, 404, 405), (
+                    detail,
+                    method,
+                    response.status_code,
+                )
 
-    # A create aimed at A's municipality.
-    response = client.post(
-        list_url, data=json.dumps({"municipality": victim.slug}), content_type="application/json"
-    )
-    assert response.status_code in (400, 403, 404, 405), (list_url, response.status_code)
+        # A create aimed at A's municipality.
+        response = client.post(
+            list_url,
+            data=json.dumps({"municipality": victim.slug}),
+            content_type="application/json",
+        )
+        assert response.status_code in (400, 403, 404, 405), (list_url, response.status_code)
 
-    # Every extra action on A's object.
-    for action in viewset.get_extra_actions():
-        kwargs: dict[str, Any] = {lookup: key} if action.detail else {}
-        for kwarg in re.findall(r"\(\?P<(\w+)>", action.url_path):
-            assert (name, kwarg) in ACTION_KWARGS, f"{name}.{action.url_name}: add {kwarg}"
-            child_label, parent = ACTION_KWARGS[name, kwarg]
-            child = world.first(child_label)
-            kwargs = {lookup: getattr(child, parent), kwarg: child.pk}
-        url = _url(name, action.url_name, **kwargs)
-        assert url is not None, action.url_name
-        for method in action.mapping:
-            response = getattr(client, method)(url, data="{}", content_type="application/json")
-            if action.detail:
-                assert response.status_code in (403, 404, 405), (url, method, response.status_code)
-            elif response.status_code == 200:
-                leaked = _ids(json.loads(response.content)) & victims_ids
-                assert not leaked, f"{url} lists A's {label} {sorted(leaked)}"
+        # Every extra action on A's object.
+        for action in viewset.get_extra_actions():
+            kwargs: dict[str, Any] = {lookup: key} if action.detail else {}
+            for kwarg in re.findall(r"\(\?P<(\w+)>", action.url_path):
+                assert (name, kwarg) in ACTION_KWARGS, f"{name}.{action.url_name}: add {kwarg}"
+                child_label, parent = ACTION_KWARGS[name, kwarg]
+                child = world.first(child_label)
+                kwargs = {lookup: getattr(child, parent), kwarg: child.pk}
+            url = _url(name, action.url_name, **kwargs)
+            assert url is not None, action.url_name
+            for method in action.mapping:
+                response = getattr(client, method)(url, data="{}", content_type="application/json")
+                if action.detail:
+                    assert response.status_code in (403, 404, 405), (
+                        url,
+                        method,
+                        response.status_code,
+                    )
+                elif response.status_code == 200:
+                    leaked = _ids(json.loads(response.content)) & victims_ids
+                    assert not leaked, f"{url} lists A's {label} {sorted(leaked)}"
 
     assert row_counts() == before, f"{name}: a request of another municipality wrote something"

@@ -1,5 +1,6 @@
 """Every route of the application, visited as the IT coordinator of another municipality (issue
-10, item 5; P8.3): nothing of municipality A is read or written by B's strongest user.
+10, item 5; P8.3): nothing of municipality A is read or written by the strongest user of B, which
+shares no cooperation group with A, nor of C, which does but to which A has opted in to nothing.
 
 The routes are read from the URL configuration, so a new route fails `test_every_route_is_covered`
 until it is added to `ROUTES`, which says how each route's arguments are filled (`S`: a logged-in
@@ -555,16 +556,17 @@ def test_other_municipality_reads_and_writes_nothing(name: str, world: World, cl
         own = client.get(victims_url)
         assert own.status_code != 404 or name in OWNER_404, (victims_url, "owner", own.status_code)
 
-    client.force_login(world.attacker_user)
-    urls = [victims_url]
-    if spec.takes_objects:
-        # A's objects under B's own slug, where B's user holds every right.
-        urls.append(reverse(name, kwargs=spec.fill(world, world.attacker.slug)))
-    for url in urls:
-        response = client.get(url)
-        assert _refused(response), (url, "GET", response.status_code)
-        response = client.post(url, {})
-        assert _refused(response), (url, "POST", response.status_code)
+    for who, municipality, user in world.attackers():
+        client.force_login(user)
+        urls = [victims_url]
+        if spec.takes_objects:
+            # A's objects under the attacker's own slug, where its user holds every right.
+            urls.append(reverse(name, kwargs=spec.fill(world, municipality.slug)))
+        for url in urls:
+            response = client.get(url)
+            assert _refused(response), (who, url, "GET", response.status_code)
+            response = client.post(url, {})
+            assert _refused(response), (who, url, "POST", response.status_code)
 
     assert row_counts() == before, f"{name}: a request of another municipality wrote something"
 
@@ -572,18 +574,20 @@ def test_other_municipality_reads_and_writes_nothing(name: str, world: World, cl
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", _params(public=True))
 def test_public_page_shows_only_its_own_municipality(name: str, world: World, client: Any) -> None:
-    """Public pages are public by design; under B's slug they must not show A's objects."""
+    """Public pages are public by design; under an attacker's slug they must not show A's
+    objects, nor A's name (the partner's portal does not tell of its cooperation either)."""
     spec = ROUTES[name]
     assert isinstance(spec, Spec)
-    url = reverse(name, kwargs=spec.fill(world, world.attacker.slug))
     before = row_counts()
-    response = client.get(url)
-    if spec.takes_objects:
-        assert response.status_code == 404, (url, response.status_code)
-    else:
-        assert response.status_code < 500, (url, response.status_code)
-        body = response.content.decode(errors="replace")
-        assert world.victim.name not in body, f"{url} shows {world.victim.name}"
+    for _who, municipality, _user in world.attackers():
+        url = reverse(name, kwargs=spec.fill(world, municipality.slug))
+        response = client.get(url)
+        if spec.takes_objects:
+            assert response.status_code == 404, (url, response.status_code)
+        else:
+            assert response.status_code < 500, (url, response.status_code)
+            body = response.content.decode(errors="replace")
+            assert world.victim.name not in body, f"{url} shows {world.victim.name}"
     assert row_counts() == before, f"{name}: a public page wrote something"
 
 
