@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from stadga.catalogue.models import Product, SystemProduct
+from stadga.catalogue.models import Product, SystemProduct, Vendor
 from stadga.organisation.choices import Role
 from stadga.organisation.models import Municipality, Person, RoleAssignment
 from stadga.portal.selectors_public import SYSTEM_PUBLIC_FIELDS
@@ -47,6 +47,10 @@ class Partner:
         return self.shares("shares_contacts")
 
     @property
+    def shares_assessments(self) -> bool:
+        return self.shares("shares_assessments")
+
+    @property
     def shared_labels(self) -> list[str]:
         return [str(label) for name, label in SHARING_CATEGORIES.items() if self.shares(name)]
 
@@ -54,12 +58,14 @@ class Partner:
 @dataclass
 class PartnerComparison:
     """One partner's answer to "do you run or approve this product?" (P8.1): its catalogue's
-    products, its public systems running them and its IT coordinators, each only if shared."""
+    products, its public systems running them, its IT coordinators and its assessments of the
+    vendors concerned (P5.2), each only if shared."""
 
     partner: Partner
     products: list[Product] = field(default_factory=list)
     systems: list[System] = field(default_factory=list)
     contacts: list[Person] = field(default_factory=list)
+    vendors: list[Vendor] = field(default_factory=list)
 
     @property
     def has_findings(self) -> bool:
@@ -182,6 +188,36 @@ def _contacts_by_municipality(municipality_ids: list[int]) -> dict[int, list[Per
     return result
 
 
+# What a partner shares of a vendor (P5.2): never its `notes`, the IT department's own jottings.
+VENDOR_ASSESSMENT_FIELDS = ("name", "market_standing", "long_term_prospects", "assessed_on")
+
+
+def _vendors_by_municipality(
+    municipality_ids: list[int], *, name: str, catalogue_ids: list[int]
+) -> dict[int, list[Vendor]]:
+    """The assessments (P5.2) of the current vendors whose name contains `name`, and, of the
+    municipalities in `catalogue_ids` (those that share their catalogue too), of the vendors of
+    their current products whose name contains it. A partner that shares its assessments but not
+    its catalogue is not asked which vendor makes a product of that name: the answer would tell
+    what its catalogue holds. Market standing, long-term prospects and the date assessed, never
+    the notes. One query."""
+    if not municipality_ids:
+        return {}
+    makes_it = Product.objects.filter(
+        municipality_id__in=catalogue_ids, archived_at__isnull=True, name__icontains=name
+    ).values("vendor_id")
+    vendors = (
+        Vendor.objects.filter(municipality_id__in=municipality_ids, archived_at__isnull=True)
+        .filter(Q(name__icontains=name) | Q(pk__in=makes_it))
+        .only("municipality_id", *VENDOR_ASSESSMENT_FIELDS)
+        .order_by("name", "pk")
+    )
+    result: dict[int, list[Vendor]] = {}
+    for vendor in vendors:
+        result.setdefault(vendor.municipality_id, []).append(vendor)
+    return result
+
+
 def shared_products(
     municipality: Municipality, *, name: str, vendor: str = ""
 ) -> list[tuple[Partner, list[Product]]]:
@@ -217,23 +253,29 @@ def shared_systems(
 
 def comparison(municipality: Municipality, product_name: str) -> list[PartnerComparison]:
     """Which partners approve or run a product of that name, at which phase, with whom to
-    contact: the basis for joint procurement and shared operation (P8.1, P8.2). Every partner
-    is listed, with what it shares; the findings only from what it shares. Five queries."""
+    contact and what they think of its vendor: the basis for joint procurement and shared
+    operation (P8.1, P8.2, P5.2). Every partner is listed, with what it shares; the findings only
+    from what it shares. Six queries: the partners, then one each for products, systems (two),
+    contacts and vendor assessments, whatever the number of partners (fewer when no partner
+    shares a category)."""
     product_name = product_name.strip()
     partner_list = partners(municipality)
-    products = _products_by_municipality(
-        _sharing(partner_list, "shares_catalogue"), name=product_name
-    )
+    catalogues = _sharing(partner_list, "shares_catalogue")
+    products = _products_by_municipality(catalogues, name=product_name)
     systems = _systems_by_municipality(
         _sharing(partner_list, "shares_systems"), product_name=product_name
     )
     contacts = _contacts_by_municipality(_sharing(partner_list, "shares_contacts"))
+    vendors = _vendors_by_municipality(
+        _sharing(partner_list, "shares_assessments"), name=product_name, catalogue_ids=catalogues
+    )
     return [
         PartnerComparison(
             partner=p,
             products=products.get(p.municipality.pk, []),
             systems=systems.get(p.municipality.pk, []),
             contacts=contacts.get(p.municipality.pk, []),
+            vendors=vendors.get(p.municipality.pk, []),
         )
         for p in partner_list
     ]

@@ -3,11 +3,13 @@ at once, and a fixed number of queries whatever the rows."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
 
 from stadga.catalogue.choices import Phase
+from stadga.catalogue.models import Vendor
 from stadga.cooperation import selectors
 from stadga.cooperation.models import CooperationGroup, Membership
 from stadga.organisation.choices import Role
@@ -29,7 +31,14 @@ pytestmark = pytest.mark.django_db
 def partner_data(neighbour: Any, n: int = 1) -> None:
     """`n` products named Platina ärende, each run by a public system; one IT coordinator.
     (The queries fold ASCII case only: SQLite folds nothing else.)"""
-    vendor = VendorFactory(municipality=neighbour, name="Formpipe")
+    vendor = VendorFactory(
+        municipality=neighbour,
+        name="Formpipe",
+        market_standing="Stor leverantör till kommuner",
+        long_term_prospects="Stabil ägare",
+        assessed_on=datetime.date(2026, 3, 1),
+        notes="Interna anteckningar",
+    )
     for i in range(n):
         product = ProductFactory(
             municipality=neighbour,
@@ -73,7 +82,8 @@ def test_a_partner_that_has_not_opted_in_contributes_nothing(
     assert selectors.shared_systems(home, "platina") == []
     [row] = selectors.comparison(home, "platina")
     assert row.partner.municipality == neighbour
-    assert (row.products, row.systems, row.contacts) == ([], [], [])
+    assert (row.products, row.systems, row.contacts, row.vendors) == ([], [], [], [])
+    assert selectors.comparison(home, "formpipe")[0].vendors == []
 
 
 def test_shared_products_match_name_and_vendor_case_insensitively(
@@ -174,6 +184,7 @@ def build(home: Any, n: int) -> None:
             shares_catalogue=True,
             shares_systems=True,
             shares_contacts=True,
+            shares_assessments=True,
         )
         partner_data(partner, n)
 
@@ -189,10 +200,12 @@ def test_queries_do_not_grow_with_rows(home: Any, n: int, django_assert_num_quer
     with django_assert_num_queries(4):
         rows = selectors.shared_systems(home, "platina")
     assert sum(len(systems) for _p, systems, _c in rows) == n * n
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         compared = selectors.comparison(home, "platina")
     assert len(compared) == n
     assert all(len(row.contacts) == 1 and len(row.systems) == n for row in compared)
+    # Formpipe and the factory's vendor of the product that no public system runs
+    assert all(len(row.vendors) == 2 and row.vendors[0].name == "Formpipe" for row in compared)
 
 
 def test_own_membership_is_a_404_for_another_group(group: Any, home: Any) -> None:
@@ -203,3 +216,53 @@ def test_own_membership_is_a_404_for_another_group(group: Any, home: Any) -> Non
     assert selectors.own_membership(home, group.pk).group == group
     with pytest.raises(Http404):
         selectors.own_membership(home, other.pk)
+
+
+def test_vendor_assessments_of_the_products_vendors_when_the_catalogue_is_shared_too(
+    group: Any, home: Any, neighbour: Any
+) -> None:
+    """P5.2: a partner's view of the vendor of a product of that name."""
+    partner_data(neighbour)
+    VendorFactory(municipality=neighbour, name="Tieto", market_standing="Okänt")
+    share(neighbour, group, shares_assessments=True, shares_catalogue=True)
+    [row] = selectors.comparison(home, "platina")
+    formpipe, other = row.vendors  # and the vendor of the product no public system runs
+    assert (
+        formpipe.name,
+        formpipe.market_standing,
+        formpipe.long_term_prospects,
+        formpipe.assessed_on,
+    ) == ("Formpipe", "Stor leverantör till kommuner", "Stabil ägare", datetime.date(2026, 3, 1))
+    assert other.name != "Tieto"  # a vendor of no product of that name
+    # never the notes: not even read from the database
+    assert "notes" in formpipe.get_deferred_fields()
+
+
+def test_vendor_assessments_without_the_catalogue_match_the_vendors_name_only(
+    group: Any, home: Any, neighbour: Any
+) -> None:
+    """Which vendor makes a product of that name would tell what the unshared catalogue holds."""
+    partner_data(neighbour)
+    share(neighbour, group, shares_assessments=True)
+    [row] = selectors.comparison(home, "platina")
+    assert row.products == [] and row.vendors == []
+    [row] = selectors.comparison(home, "FORMPIPE")
+    assert [v.name for v in row.vendors] == ["Formpipe"]
+
+
+def test_vendor_assessments_only_if_shared_and_withdrawn_at_once(
+    group: Any, home: Any, neighbour: Any
+) -> None:
+    partner_data(neighbour)
+    VendorFactory(municipality=home, name="Formpipe hemma")
+    share(neighbour, group, shares_catalogue=True)
+    assert selectors.comparison(home, "formpipe")[0].vendors == []
+    share(neighbour, group, shares_catalogue=True, shares_assessments=True)
+    assert [v.name for v in selectors.comparison(home, "formpipe")[0].vendors] == ["Formpipe"]
+    share(neighbour, group, shares_catalogue=True, shares_assessments=False)
+    assert selectors.comparison(home, "formpipe")[0].vendors == []
+    # a vendor archived is not shown; nor is the municipality's own vendor ever
+    share(neighbour, group, shares_catalogue=False, shares_assessments=True)
+    assert [v.name for v in selectors.comparison(home, "formpipe")[0].vendors] == ["Formpipe"]
+    Vendor.objects.filter(municipality=neighbour).update(archived_at=group.created_at)
+    assert selectors.comparison(home, "formpipe")[0].vendors == []

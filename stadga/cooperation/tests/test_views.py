@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from stadga.testing.factories import (
     RoleAssignmentFactory,
     SystemFactory,
     SystemProductFactory,
+    VendorFactory,
     member,
 )
 
@@ -203,3 +205,37 @@ def test_compare_without_partners_says_so(client: Any, home: Any) -> None:
     client.force_login(member(home, Role.EMPLOYEE))
     html = client.get(compare_url(home, "platina")).content.decode()
     assert "The municipality has no partners" in html
+
+
+def test_compare_shows_shared_vendor_assessments_never_the_notes(
+    client: Any, group: Any, home: Any, neighbour: Any
+) -> None:
+    """P5.2: a partner's view of the vendor of a product of that name, if it shares it."""
+    vendor = VendorFactory(
+        municipality=neighbour,
+        name="Formpipe",
+        market_standing="Stor leverantör till kommuner",
+        long_term_prospects="Stabil ägare",
+        assessed_on=datetime.date(2026, 3, 1),
+        notes="Hemliga anteckningar",
+    )
+    ProductFactory(municipality=neighbour, name="Platina", vendor=vendor)
+    client.force_login(member(home, Role.EMPLOYEE))
+    share(neighbour, group, shares_catalogue=True)
+    html = client.get(compare_url(home, "platina")).content.decode()
+    assert "Does not share its vendor assessments." in html
+    assert "Stor leverantör till kommuner" not in html
+    share(neighbour, group, shares_catalogue=True, shares_assessments=True)
+    html = client.get(compare_url(home, "platina")).content.decode()
+    assert "<caption>The vendor assessments of Hjo</caption>" in html
+    assert '<th scope="row">Formpipe</th>' in html
+    assert "Stor leverantör till kommuner" in html and "Stabil ägare" in html
+    assert "2026-03-01" in html
+    assert "Hemliga anteckningar" not in html
+    # without the catalogue: by the vendor's name only
+    share(neighbour, group, shares_catalogue=False, shares_assessments=True)
+    html = client.get(compare_url(home, "platina")).content.decode()
+    assert "Stor leverantör till kommuner" not in html
+    assert "No assessment of a vendor of that name." in html
+    html = client.get(compare_url(home, "formpipe")).content.decode()
+    assert "Stor leverantör till kommuner" in html and "Hemliga anteckningar" not in html
