@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_training
 
 app_name = "cooperation"
 
@@ -8,4 +8,15 @@ urlpatterns = [
     path("", views.OverviewView.as_view(), name="overview"),
     path("sharing/<int:group_pk>/", views.SharingView.as_view(), name="sharing"),
     path("compare/", views.CompareView.as_view(), name="compare"),
+    path("training/", views_training.PartnerSessionsView.as_view(), name="partner_sessions"),
+    path(
+        "training/<int:session_pk>/book/",
+        views_training.PartnerBookView.as_view(),
+        name="partner_book",
+    ),
+    path(
+        "training/bookings/<int:pk>/cancel/",
+        views_training.PartnerBookingCancelView.as_view(),
+        name="partner_booking_cancel",
+    ),
 ]
