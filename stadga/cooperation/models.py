@@ -9,11 +9,14 @@ stops the sharing at once, because every read of a partner's data goes through t
 from __future__ import annotations
 
 from auditlog.registry import auditlog
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from stadga.core.models import ArchivableModel, TimestampedModel
+from stadga.core.models import ArchivableModel, GovernedModel, TimestampedModel
 
 from .choices import SHARING_CATEGORIES
 
@@ -123,5 +126,76 @@ class Membership(TimestampedModel, ArchivableModel):
         return bool(self.shared_categories)
 
 
+class PartnerBookingStatus(models.TextChoices):
+    """A partner's place on another municipality's training session (P8.1, P6.2): booked, or
+    cancelled (a booking is never deleted)."""
+
+    BOOKED = "booked", _("Booked")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PartnerBooking(GovernedModel):
+    """A place that a partner municipality (`municipality`) booked for one of its own staff on
+    another member's training session that is open to partners (P8.1, P6.2). It belongs to the
+    booking municipality; the giver reads it on its session's page and counts it against the
+    session's places. Never deleted: a booking given up is cancelled."""
+
+    session = models.ForeignKey(
+        "training.TrainingSession",
+        verbose_name=_("training session"),
+        on_delete=models.PROTECT,
+        related_name="partner_bookings",
+    )
+    person = models.ForeignKey(
+        "organisation.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="partner_bookings",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=PartnerBookingStatus.choices,
+        default=PartnerBookingStatus.BOOKED,
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("booked by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["session__starts_at", "created_at", "pk"]
+        verbose_name = _("partner booking")
+        verbose_name_plural = _("partner bookings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "person"],
+                condition=Q(status=PartnerBookingStatus.BOOKED),
+                name="cooperation_partnerbooking_one_per_person",
+                violation_error_message=_("This person is already booked on the session."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.session}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "cooperation:partner_sessions", kwargs={"municipality": self.municipality.slug}
+        )
+
+    def clean(self) -> None:
+        # The session is the giver's, by design; the person must be the booker's own (P8.1).
+        person = self.person if self.person_id else None
+        if person is not None and person.municipality_id != self.municipality_id:
+            raise ValidationError({"person": _("It belongs to another municipality.")})
+
+
 auditlog.register(CooperationGroup)
 auditlog.register(Membership)
+auditlog.register(PartnerBooking)

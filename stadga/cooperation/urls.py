@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_compliance
+from . import views, views_compliance, views_training
 
 app_name = "cooperation"
 
@@ -12,5 +12,16 @@ urlpatterns = [
         "groups/<int:group_pk>/compliance/",
         views_compliance.GroupComplianceView.as_view(),
         name="group_compliance",
+    ),
+    path("training/", views_training.PartnerSessionsView.as_view(), name="partner_sessions"),
+    path(
+        "training/<int:session_pk>/book/",
+        views_training.PartnerBookView.as_view(),
+        name="partner_book",
+    ),
+    path(
+        "training/bookings/<int:pk>/cancel/",
+        views_training.PartnerBookingCancelView.as_view(),
+        name="partner_booking_cancel",
     ),
 ]

@@ -43,7 +43,8 @@ class CourseForm(ScopedModelForm):
 
 class TrainingSessionForm(ScopedModelForm):
     """When, where, by whom, how many places, and for which departments: ticking several is a
-    joint session (P6.2)."""
+    joint session (P6.2); open to partners, the staff of the partners the municipality shares
+    its training with may book places too (P8.1)."""
 
     class Meta:
         model = TrainingSession
@@ -56,6 +57,7 @@ class TrainingSessionForm(ScopedModelForm):
             "trainer",
             "capacity",
             "departments",
+            "open_to_partners",
         ]
         widgets = {
             "starts_at": _datetime(),

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from stadga.cooperation.models import PartnerBooking, PartnerBookingStatus
 from stadga.organisation.access import Access
 from stadga.organisation.models import Department, Municipality, Person
 
@@ -66,13 +67,24 @@ def course_requirements(course: Course) -> list[TrainingRequirement]:
 # --- sessions ----------------------------------------------------------------------------------
 
 
-def _with_places(qs: QuerySet[TrainingSession]) -> QuerySet[TrainingSession]:
+def with_places(qs: QuerySet[TrainingSession]) -> QuerySet[TrainingSession]:
+    """Each session with `places_taken` (its registrations holding a place and the partners'
+    bookings, P8.1) and `waiting_count`. Distinct counts: the two joins multiply the rows."""
     return qs.annotate(
-        places_taken=Count("registrations", filter=Q(registrations__status__in=HOLDS_PLACE)),
-        waiting_count=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.WAITING)
+        own_places=Count(
+            "registrations", filter=Q(registrations__status__in=HOLDS_PLACE), distinct=True
         ),
-    )
+        partner_places=Count(
+            "partner_bookings",
+            filter=Q(partner_bookings__status=PartnerBookingStatus.BOOKED),
+            distinct=True,
+        ),
+        waiting_count=Count(
+            "registrations",
+            filter=Q(registrations__status=RegistrationStatus.WAITING),
+            distinct=True,
+        ),
+    ).annotate(places_taken=F("own_places") + F("partner_places"))
 
 
 def session_list(
@@ -90,7 +102,7 @@ def session_list(
         return qs.none()
     now = now or timezone.now()
     return (
-        _with_places(qs)
+        with_places(qs)
         .annotate(
             is_past=Case(
                 When(starts_at__lt=now, then=Value(1)),
@@ -129,7 +141,7 @@ def session_get(*, access: Access, municipality: Municipality, pk: int) -> Train
 def course_sessions(course: Course) -> list[TrainingSession]:
     """The course's sessions, latest first, with their places counted."""
     return list(
-        _with_places(course.sessions.filter(archived_at__isnull=True))
+        with_places(course.sessions.filter(archived_at__isnull=True))
         .select_related("municipality", "course")
         .prefetch_related(
             Prefetch("departments", queryset=Department.objects.order_by("name", "pk"))
@@ -140,10 +152,12 @@ def course_sessions(course: Course) -> list[TrainingSession]:
 
 @dataclass
 class SessionPlaces:
-    """A session's registrations and what they add up to."""
+    """A session's registrations, the partners' bookings (P8.1) and what they add up to: a
+    partner's booking holds a place like a registration."""
 
     registrations: list[Registration]
     capacity: int
+    partner_bookings: list[PartnerBooking] = field(default_factory=list)
     taken: int = 0
     waiting: int = 0
     attended: int = 0
@@ -164,7 +178,7 @@ class SessionPlaces:
 
 def session_places(session: TrainingSession) -> SessionPlaces:
     """Every registration of the session (cancelled ones last), in the order they were made,
-    and the places taken, free and waiting. One query."""
+    the partners' current bookings, and the places taken, free and waiting. Two queries."""
     rows: list[Registration] = list(
         session.registrations.select_related("person__department", "session")
         .annotate(
@@ -176,7 +190,17 @@ def session_places(session: TrainingSession) -> SessionPlaces:
         )
         .order_by("cancelled", "created_at", "pk")
     )
-    places = SessionPlaces(registrations=rows, capacity=session.capacity)
+    bookings = list(
+        session.partner_bookings.filter(status=PartnerBookingStatus.BOOKED)
+        .select_related("person", "municipality")
+        .order_by("created_at", "pk")
+    )
+    places = SessionPlaces(
+        registrations=rows,
+        capacity=session.capacity,
+        partner_bookings=bookings,
+        taken=len(bookings),
+    )
     for row in rows:
         if row.status in HOLDS_PLACE:
             places.taken += 1

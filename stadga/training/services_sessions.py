@@ -7,6 +7,9 @@ logged.
   are served first come, first served (by when the registration was made). When a place is
   freed — a cancellation, more places — the first on the waiting list moves up and is told.
 - Cancelling a session tells everyone registered or waiting.
+- A session open to partners (P8.1) also gives places to partner municipalities' staff
+  (`cooperation.PartnerBooking`); a partner's booking holds a place like a registration does, so
+  every count of places taken counts both (`places_taken`).
 - After the session has started the IT department records attendance; each attendance becomes
   a competence record through `services_records.record_create`, once.
 
@@ -24,6 +27,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from stadga.cooperation.models import PartnerBookingStatus
 from stadga.core.services import (
     governed_write,
     object_archive,
@@ -55,6 +59,14 @@ def _when(session: TrainingSession) -> str:
 def session_day(session: TrainingSession) -> Any:
     """The local date of the session: the date its attendance is recorded as completed on."""
     return timezone.localtime(session.starts_at).date()
+
+
+def places_taken(session: TrainingSession) -> int:
+    """The places taken on the session: its own registrations that hold one and the partners'
+    bookings (P8.1). Two queries."""
+    own = session.registrations.filter(status__in=HOLDS_PLACE).count()
+    partners = session.partner_bookings.filter(status=PartnerBookingStatus.BOOKED).count()
+    return own + partners
 
 
 def _locked(session: TrainingSession) -> TrainingSession:
@@ -91,8 +103,8 @@ def session_update(
 
 
 def session_cancel(*, session: TrainingSession, actor: Any, reason: str = "") -> TrainingSession:
-    """Cancel a session: its registrations are cancelled and everyone registered or waiting is
-    told, in the inbox and by e-mail."""
+    """Cancel a session: its registrations and the partners' bookings are cancelled and
+    everyone registered, waiting or booked by a partner is told, in the inbox and by e-mail."""
     if session.cancelled_at is not None:
         raise ValidationError(_("The session is already cancelled."))
     if session.registrations.filter(status=RegistrationStatus.ATTENDED).exists():
@@ -108,6 +120,16 @@ def session_cancel(*, session: TrainingSession, actor: Any, reason: str = "") ->
                 data={"status": RegistrationStatus.CANCELLED},
                 actor=actor,
             )
+        # Partners' staff lose their places too, and are told in their own municipality (P8.1).
+        partner_bookings = list(
+            session.partner_bookings.filter(status=PartnerBookingStatus.BOOKED).select_related(
+                "person", "municipality"
+            )
+        )
+        for booking in partner_bookings:
+            object_update(
+                instance=booking, data={"status": PartnerBookingStatus.CANCELLED}, actor=actor
+            )
         session.cancelled_at = timezone.now()
         session.save(update_fields=["cancelled_at", "updated_at"])
         values = {"course": session.course, "when": _when(session)}
@@ -122,6 +144,15 @@ def session_cancel(*, session: TrainingSession, actor: Any, reason: str = "") ->
             body=body,
             link=session.get_absolute_url(),
         )
+        for booking in partner_bookings:
+            notify(
+                municipality=booking.municipality,
+                recipients=[booking.person],
+                key=f"training-session-cancelled:{session.pk}",
+                subject=_("Cancelled: %(course)s %(when)s") % values,
+                body=body,
+                link=booking.get_absolute_url(),
+            )
     return session
 
 
@@ -169,7 +200,7 @@ def register(
         existing = Registration.objects.filter(session=session, person=person).first()
         if existing is not None and existing.status in ACTIVE:
             return existing
-        taken = session.registrations.filter(status__in=HOLDS_PLACE).count()
+        taken = places_taken(session)
         waiting = session.registrations.filter(status=RegistrationStatus.WAITING).exists()
         status = (
             RegistrationStatus.REGISTERED
@@ -231,14 +262,20 @@ def registration_cancel(*, registration: Registration, actor: Any) -> Registrati
     return registration
 
 
+def waiting_promote(*, session: TrainingSession, actor: Any) -> list[Registration]:
+    """A place was freed outside the registrations (a partner's booking cancelled, P8.1): give
+    it to the first on the waiting list, who is told. Run inside the caller's transaction."""
+    with governed_write(actor):
+        return _promote_waiting(_locked(session), actor=actor)
+
+
 def _promote_waiting(session: TrainingSession, *, actor: Any) -> list[Registration]:
     """Give the free places, if any, to the first on the waiting list, and tell them."""
     if session.cancelled_at is not None or session.archived_at is not None:
         return []
     if session.starts_at <= timezone.now():
         return []
-    taken = session.registrations.filter(status__in=HOLDS_PLACE).count()
-    free = session.capacity - taken
+    free = session.capacity - places_taken(session)
     if free <= 0:
         return []
     promoted = list(

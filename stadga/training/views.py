@@ -165,6 +165,10 @@ def _session_context(access: Access, session: TrainingSession) -> dict[str, Any]
         "keeps": keeps,
         "open_for_booking": open_for_booking,
         "may_cancel": keeps and session.cancelled_at is None and not session.is_archived,
+        # Partners' staff booked on the session (P8.1): named to those who read everyone's
+        # bookings; the IT department may give a partner's place up before the session.
+        "show_partner_bookings": reads_everyone(access, session.municipality_id),
+        "may_cancel_partner_bookings": open_for_booking and keeps,
         "may_record_attendance": keeps
         and session.cancelled_at is None
         and not session.is_archived

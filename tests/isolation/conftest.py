@@ -26,7 +26,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from stadga.cooperation.choices import SHARING_CATEGORIES
-from stadga.cooperation.models import CooperationGroup, Membership
+from stadga.cooperation.models import CooperationGroup, Membership, PartnerBooking
 from stadga.demo.load import load_demo
 from stadga.organisation.choices import Role
 from stadga.organisation.models import Municipality, Person
@@ -34,7 +34,13 @@ from stadga.policy.models import Attestation, Clause, PolicyAdoption
 from stadga.policy.services_snapshots import snapshot_take
 from stadga.security.models import Measure
 from stadga.security.services_classification import security_settings_for
-from stadga.testing.factories import MunicipalityFactory, PortalSettingsFactory, member
+from stadga.testing.factories import (
+    CourseFactory,
+    MunicipalityFactory,
+    PortalSettingsFactory,
+    TrainingSessionFactory,
+    member,
+)
 
 # How to find A's rows of the models that have no municipality column of their own.
 SCOPE_PATHS: dict[str, str] = {
@@ -118,12 +124,22 @@ def _add_what_the_demo_lacks(victim: Municipality) -> None:
     # A cooperation group of A's with a third municipality, that A shares everything with (the
     # first group by pk: the one the routes that take a group are pointed at).
     group = CooperationGroup.objects.create(name="Östra Skaraborg")
-    for member_municipality in (victim, MunicipalityFactory.create()):
+    third = MunicipalityFactory.create()
+    for member_municipality in (victim, third):
         Membership.objects.create(
             group=group,
             municipality=member_municipality,
             **dict.fromkeys(SHARING_CATEGORIES, True),
         )
+    # A place that A booked for one of its staff on the third's session open to partners.
+    staff = Person.objects.filter(municipality=victim, archived_at__isnull=True).order_by("pk")
+    PartnerBooking.objects.create(
+        municipality=victim,
+        session=TrainingSessionFactory.create(
+            course=CourseFactory.create(municipality=third), open_to_partners=True
+        ),
+        person=staff[0],
+    )
     measure = Measure.objects.filter(municipality=victim).order_by("pk")[0]
     measure.evidence_file.save("bevis.txt", ContentFile(b"Bevis"), save=False)
     Measure.objects.filter(pk=measure.pk).update(evidence_file=measure.evidence_file.name)

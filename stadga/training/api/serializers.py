@@ -101,6 +101,7 @@ class TrainingSessionSerializer(_ReadSerializer):
             "capacity",
             "departments",
             "joint",
+            "open_to_partners",
             "cancelled_at",
             "url",
             "is_archived",
