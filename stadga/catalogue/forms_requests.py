@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from stadga.cooperation.selectors import partners as group_partners
 from stadga.core.forms import ScopedModelForm
 from stadga.organisation.choices import BoardKind
 from stadga.organisation.models import Municipality
@@ -118,10 +119,22 @@ class StepDecideForm(forms.Form):
         return data
 
 
-class RecipientAddForm(forms.Form):
-    """Ask one more municipality (P8.2): a partner in Stadga, or another by name."""
+class PartnerChoiceField(forms.ModelChoiceField):
+    """The municipalities in Stadga, the cooperation groups' partners marked as such."""
 
-    partner = forms.ModelChoiceField(
+    group_partner_ids: frozenset[int] = frozenset()
+
+    def label_from_instance(self, obj: Any) -> str:
+        if obj.pk in self.group_partner_ids:
+            return str(_("%(name)s (partner in a cooperation group)") % {"name": obj.name})
+        return str(obj.name)
+
+
+class RecipientAddForm(forms.Form):
+    """Ask one more municipality (P8.2): a partner in Stadga, or another by name. The partners
+    in the municipality's cooperation groups come first, then every other municipality."""
+
+    partner = PartnerChoiceField(
         label=_("Municipality in Stadga"),
         queryset=Municipality.objects.none(),
         required=False,
@@ -139,9 +152,21 @@ class RecipientAddForm(forms.Form):
     def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["partner"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Municipality.objects.filter(archived_at__isnull=True).exclude(
-            pk=municipality.pk
+        assert isinstance(field, PartnerChoiceField)
+        field.group_partner_ids = frozenset(
+            partner.municipality.pk for partner in group_partners(municipality)
+        )
+        field.queryset = (
+            Municipality.objects.filter(archived_at__isnull=True)
+            .exclude(pk=municipality.pk)
+            .annotate(
+                is_group_partner=Case(
+                    When(pk__in=field.group_partner_ids, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("is_group_partner", "name", "pk")
         )
         if not self.is_bound:
             self.initial.setdefault("asked_on", timezone.localdate())

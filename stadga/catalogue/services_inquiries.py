@@ -1,6 +1,8 @@
 """Coordination inquiries (P8.2): before a new business system is acquired, the neighbouring
 municipalities are asked whether they want to coordinate. The request's decision waits until the
-inquiry is closed with a conclusion or waived with a reason.
+inquiry is closed with a conclusion or waived with a reason. Asked are the neighbours named in
+the catalogue settings and every partner in the municipality's cooperation groups (P8.1), each
+once.
 
 A neighbour that is a partner in this installation answers in Stadga: its IT coordinators are
 notified in their own municipality and see only the row addressed to them
@@ -19,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from stadga.cooperation.selectors import partners as group_partners
 from stadga.core.services import governed_write, object_create, object_update
 from stadga.organisation.access import Access
 from stadga.organisation.choices import Role
@@ -27,7 +30,7 @@ from stadga.organisation.selectors import person_of, role_holders
 
 from . import access as catalogue_access
 from .choices import Answer, InquiryStatus
-from .models import CoordinationInquiry, InquiryRecipient, ProductRequest
+from .models import CatalogueSettings, CoordinationInquiry, InquiryRecipient, ProductRequest
 from .selectors import catalogue_settings_for
 
 
@@ -94,12 +97,32 @@ def _add(
     return recipient
 
 
+def partners_to_ask(
+    municipality: Municipality, settings: CatalogueSettings | None = None
+) -> list[Municipality]:
+    """The municipalities in Stadga an inquiry of `municipality` goes to (P8.2): the neighbours
+    named in its catalogue settings and every current member of its current cooperation groups,
+    each once, by name; never itself nor an archived municipality. A group partner is asked
+    whatever it shares with the group: the question is the asking municipality's own data going
+    out, not the partner's coming in. Two queries, three without the settings given."""
+    settings = settings or catalogue_settings_for(municipality)
+    found: dict[int, Municipality] = {
+        partner.municipality.pk: partner.municipality for partner in group_partners(municipality)
+    }
+    if settings.pk:
+        for neighbour in settings.neighbours.filter(archived_at__isnull=True):
+            found.setdefault(neighbour.pk, neighbour)
+    found.pop(municipality.pk, None)
+    return sorted(found.values(), key=lambda m: (m.name, m.pk))
+
+
 def inquiry_start(
     *, request: ProductRequest, actor: Any, question: str = ""
 ) -> CoordinationInquiry:
-    """Ask the neighbouring municipalities (P8.2), today: one recipient per neighbour in Stadga
-    (notified there) and per other neighbour named in the catalogue settings. Called when a
-    request for a new business system is submitted."""
+    """Ask the neighbouring municipalities (P8.2), today: one recipient per municipality in Stadga
+    to ask (`partners_to_ask`: the catalogue settings' neighbours and the cooperation groups'
+    partners, notified there) and per other neighbour named in the catalogue settings. Called
+    when a request for a new business system is submitted."""
     if CoordinationInquiry.objects.filter(request=request).exists():
         raise ValidationError(_("The neighbouring municipalities have already been asked."))
     settings = catalogue_settings_for(request.municipality)
@@ -113,14 +136,8 @@ def inquiry_start(
             request=request,
             status=InquiryStatus.OPEN,
         )
-        partners = (
-            list(settings.neighbours.filter(archived_at__isnull=True).order_by("name"))
-            if settings.pk
-            else []
-        )
-        for partner in partners:
-            if partner.pk != request.municipality_id:
-                _add(inquiry, actor=actor, partner=partner, organisation_name="", asked_on=today)
+        for partner in partners_to_ask(request.municipality, settings):
+            _add(inquiry, actor=actor, partner=partner, organisation_name="", asked_on=today)
         for name in settings.other_neighbour_names:
             _add(inquiry, actor=actor, partner=None, organisation_name=name, asked_on=today)
     return inquiry

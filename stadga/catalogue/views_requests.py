@@ -19,8 +19,10 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from stadga.cooperation.selectors import comparison
 from stadga.core.views import MunicipalityView, ObjectEditView, RegisteredView, Registration
 from stadga.organisation.access import Access
 from stadga.organisation.models import Municipality
@@ -289,6 +291,24 @@ def _inquiry(access: Access, request: ProductRequest, bound: dict[str, Any]) -> 
     }
 
 
+def _partners_using(request: ProductRequest) -> dict[str, Any] | None:
+    """Beside the inquiry (P8.2): which partners in the cooperation groups approve or run the
+    requested product, from what they share (P8.1), and the link to the full comparison. None
+    when the municipality has no partners. Five queries at most, whatever the findings."""
+    name = request.requested_product_name.strip()
+    if not name:
+        return None
+    rows = comparison(request.municipality, name)
+    if not rows:
+        return None
+    compare = reverse("cooperation:compare", kwargs={"municipality": request.municipality.slug})
+    return {
+        "product_name": name,
+        "rows": [row for row in rows if row.has_findings],
+        "compare_url": f"{compare}?{urlencode({'q': name})}",
+    }
+
+
 def request_context(
     access: Access, request: ProductRequest, bound: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -300,15 +320,18 @@ def request_context(
     exceptions = list(
         request.policy_exceptions.filter(archived_at__isnull=True).select_related("board")
     )
+    inquiry = _inquiry(access, request, bound)
+    is_new_business_system = services.is_new_business_system(request)
     return {
         "checklist": _checklist(access, request, bound),
         "approved_in_category": services.approved_in_category(request),
         "steps": _steps(access, request, bound),
-        "inquiry": _inquiry(access, request, bound),
+        "inquiry": inquiry,
+        "partners_using": _partners_using(request) if inquiry or is_new_business_system else None,
         "exceptions": exceptions,
         "decision_blocker": services.decision_blocker(request) if is_submitted else "",
         "p56_blocker": services.p56_blocker(request) if is_submitted else "",
-        "is_new_business_system": services.is_new_business_system(request),
+        "is_new_business_system": is_new_business_system,
         "can_submit": request.status == RequestStatus.DRAFT
         and catalogue_access.can_edit_request(access, request),
         "can_withdraw": catalogue_access.can_withdraw_request(access, request),

@@ -164,6 +164,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="stadga@localhost")
 # The address Stadga is reached at, for links in e-mails, e.g. https://stadga.kommun.se
 STADGA_BASE_URL = env.str("STADGA_BASE_URL", default="http://127.0.0.1:8000")
 
+# Cooperation (P8.2): the days a municipality has to answer a partner's coordination inquiry
+# before the rule `cooperation.inquiries_answered_in_time` counts it late.
+COOPERATION_INQUIRY_ANSWER_DAYS = env.int("COOPERATION_INQUIRY_ANSWER_DAYS", default=14)
+
 # The public portal (P7.1): how long a rendered public page is kept by the server and may be kept
 # by a browser or proxy, and the limits that keep spam out of the residents' form. The rate limits
 # count per client address (REMOTE_ADDR): behind a reverse proxy it must pass the client's address.

@@ -72,6 +72,8 @@ SHIPPED_RULES = {
     "catalogue.in_house_exception": ["P5.6"],
     "catalogue.coordination_before_decision": ["P8.2"],
     "cooperation.member_of_group": ["P8.1"],
+    "cooperation.inquiries_answered_in_time": ["P8.2"],
+    "cooperation.it_department_is_link": ["P8.3"],
     "inventory.installed_software_approved": ["P5.4", "P5.5"],
     "itgroup.every_department_represented": ["P3.12"],
     "plans.items_state_benefit": ["P1.2"],
