@@ -102,7 +102,7 @@ def _add_what_the_demo_lacks(victim: Municipality) -> None:
     )
     # A cooperation group of A's with a third municipality, that A shares everything with; the
     # attacker is in no group with A.
-    group = CooperationGroup.objects.create(name="Östra Skaraborg")
+    group = CooperationGroup.objects.create(name="Isoleringstestets grupp")  # not the demo's
     for member_municipality in (victim, MunicipalityFactory.create()):
         Membership.objects.create(
             group=group,

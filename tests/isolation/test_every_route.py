@@ -431,6 +431,7 @@ ROUTES: dict[str, Spec | Exempt] = {
     "cooperation:overview": S(),
     "cooperation:compare": S(),
     "cooperation:sharing": S(group_pk="cooperation.CooperationGroup"),
+    "cooperation:leave": S(group_pk="cooperation.CooperationGroup"),
     "portal:message_list": S(),
     "portal:message_detail": S(pk="portal.ResidentMessage"),
     "portal:message_answer": S(pk="portal.ResidentMessage"),
