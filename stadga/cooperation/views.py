@@ -17,6 +17,7 @@ from stadga.core.views import MunicipalityView
 
 from . import selectors, services
 from .access import manages_sharing
+from .choices import SHARING_CATEGORIES
 from .forms import CompareForm, SharingForm
 
 NAV_SECTION = "cooperation"
@@ -80,6 +81,52 @@ class SharingView(MunicipalityView):
         else:
             messages.info(request, _("Nothing was changed."))
         return HttpResponseRedirect(overview)
+
+
+class LeaveView(MunicipalityView):
+    """The IT coordinator takes the municipality out of one of its groups (P8.1): a page that
+    says what stops, and a POST that leaves. The sharing stops at once; the operator adds the
+    municipality again if it wants back in, and it then starts from sharing nothing."""
+
+    nav_section = NAV_SECTION
+    template_name = "cooperation/leave.html"
+
+    def membership(self, group_pk: int) -> Any:
+        membership = selectors.own_membership(self.municipality, group_pk)
+        if not manages_sharing(self.access, self.municipality.pk):
+            raise PermissionDenied
+        return membership
+
+    def render(self, membership: Any, status: int = 200) -> HttpResponse:
+        return TemplateResponse(
+            self.request,
+            self.template_name,
+            self.context(
+                membership=membership,
+                group=membership.group,
+                shared_labels=[SHARING_CATEGORIES[n] for n in membership.shared_categories],
+            ),
+            status=status,
+        )
+
+    def get(self, request: HttpRequest, *args: Any, group_pk: int, **kwargs: Any) -> HttpResponse:
+        return self.render(self.membership(group_pk))
+
+    def post(self, request: HttpRequest, *args: Any, group_pk: int, **kwargs: Any) -> HttpResponse:
+        membership = self.membership(group_pk)
+        try:
+            services.membership_leave(membership=membership, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return self.render(membership, status=400)
+        messages.success(
+            request,
+            _("%(municipality)s has left %(group)s and shares nothing with it any more.")
+            % {"municipality": self.municipality.name, "group": membership.group.name},
+        )
+        return HttpResponseRedirect(
+            reverse("cooperation:overview", kwargs={"municipality": self.municipality.slug})
+        )
 
 
 class CompareView(MunicipalityView):

@@ -25,6 +25,8 @@ DEMO_ACCOUNTS: list[tuple[str, str | Promise]] = [
     ("bun.sekreterare", _("Secretary of the education board — the board's IT plan")),
     ("ekonomichef", _("Finance manager — system owner of the finance systems")),
     ("medarbetare", _("Employee — no special role")),
+    ("hjo.samordnare", _("IT coordinator of Hjo — a neighbour in the cooperation group")),
+    ("tibro.samordnare", _("IT coordinator of Tibro — a neighbour in the cooperation group")),
     ("operator", _("Operator — runs the installation (superuser)")),
 ]
 

@@ -162,6 +162,7 @@ class _Loader:
         self.load_statusreports(m)
         self.load_training(m)
         self.load_portal(m)
+        self.load_cooperation(m)
         return m
 
     def municipality(self) -> Municipality:
@@ -874,14 +875,22 @@ class _Loader:
                 recipients = {r.name: r for r in request.inquiry.recipients.all()}
                 for answer in item.answers:
                     recipient = recipients.get(answer.municipality)
-                    if recipient is not None and answer.answer is not None:
-                        inquiry_answer(
-                            recipient=recipient,
-                            answer=answer.answer,
-                            answer_text=answer.text,
-                            answered_by_name=answer.answered_by_name,
-                            actor=coordinator,
-                        )
+                    if recipient is None or answer.answer is None:
+                        continue
+                    answerer, by_name = coordinator, answer.answered_by_name
+                    if recipient.partner is not None:
+                        # A neighbour already in Stadga (a request loaded after the group was)
+                        # answers there itself, as its IT coordinator (P8.2).
+                        answerer, by_name = self.partner_coordinator(recipient.partner), ""
+                        if answerer is None:
+                            continue
+                    inquiry_answer(
+                        recipient=recipient,
+                        answer=answer.answer,
+                        answer_text=answer.text,
+                        answered_by_name=by_name,
+                        actor=answerer,
+                    )
             if item.inquiry_waived:
                 inquiry_waive(
                     inquiry=request.inquiry, reason=item.inquiry_waived, actor=coordinator
@@ -905,6 +914,13 @@ class _Loader:
                     reason=item.department_head_reason,
                     actor=head,
                 )
+
+    def partner_coordinator(self, partner: Municipality) -> Any:
+        """The demo login of a neighbour's IT coordinator, or None."""
+        from .data_cooperation import NEIGHBOURS
+
+        username = next((n.username for n in NEIGHBOURS if n.slug == partner.slug), None)
+        return self.demo_login(partner, username) if username else None
 
     # --- The installed-software inventory (P5.4, P5.5) -------------------------------------------
 
@@ -1026,5 +1042,22 @@ class _Loader:
             municipality=m,
             coordinator=self.demo_login(m, "it.samordnare"),
             secretary=self.demo_login(m, "bun.sekreterare"),
+        )
+        self.created.update(created)
+
+    # --- The neighbours and the cooperation group (P8.1–P8.3) -------------------------------------
+
+    def load_cooperation(self, m: Municipality) -> None:
+        """Hjo and Tibro, onboarded as the operator onboards a municipality, with the shared
+        policy, and the group "Östra Skaraborg" they form with Karlsborg (`data_cooperation`).
+        Karlsborg's IT coordinator names them as its neighbours in Stadga."""
+        from .data_cooperation import load_cooperation
+
+        created = load_cooperation(
+            home=m,
+            coordinator=self.demo_login(m, "it.samordnare"),
+            password_hash=self.password_hash,
+            policy=Policy.objects.filter(key=POLICY_KEY, version=POLICY_VERSION).first(),
+            conflict=DemoConflict,
         )
         self.created.update(created)

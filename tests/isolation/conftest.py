@@ -121,9 +121,9 @@ def _add_what_the_demo_lacks(victim: Municipality) -> None:
         # A file, so that its download route is refused for the owner, not for a missing file.
         evidence_file=ContentFile(b"Bevis", name="bevis.txt"),
     )
-    # A cooperation group of A's with a third municipality, that A shares everything with (the
-    # first group by pk: the one the routes that take a group are pointed at).
-    group = CooperationGroup.objects.create(name="Östra Skaraborg")
+    # A cooperation group of A's with a third municipality, that A shares everything with (A is
+    # also in the demo's "Östra Skaraborg" with Hjo and Tibro).
+    group = CooperationGroup.objects.create(name="Isoleringstestets grupp")
     third = MunicipalityFactory.create()
     for member_municipality in (victim, third):
         Membership.objects.create(

@@ -42,7 +42,7 @@ def _public_system_running_a_product(world: World) -> SystemProduct:
 def _third(world: World) -> Any:
     """The municipality A shares everything with (its other group)."""
     return (
-        Membership.objects.filter(group__name="Östra Skaraborg")
+        Membership.objects.filter(group__name="Isoleringstestets grupp")
         .exclude(municipality=world.victim)
         .select_related("municipality")
         .get()

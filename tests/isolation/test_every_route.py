@@ -436,6 +436,7 @@ ROUTES: dict[str, Spec | Exempt] = {
     "cooperation:partner_sessions": S(),
     "cooperation:partner_book": S(session_pk="training.TrainingSession"),
     "cooperation:partner_booking_cancel": S(pk="cooperation.PartnerBooking"),
+    "cooperation:leave": S(group_pk="cooperation.CooperationGroup"),
     "portal:message_list": S(),
     "portal:message_detail": S(pk="portal.ResidentMessage"),
     "portal:message_answer": S(pk="portal.ResidentMessage"),

@@ -239,3 +239,100 @@ def test_compare_shows_shared_vendor_assessments_never_the_notes(
     assert "No assessment of a vendor of that name." in html
     html = client.get(compare_url(home, "formpipe")).content.decode()
     assert "Stor leverantör till kommuner" in html and "Hemliga anteckningar" not in html
+
+
+# --- leaving a group (P8.1) -------------------------------------------------------------------
+
+
+def leave_url(municipality: Any, group: Any) -> str:
+    return reverse(
+        "cooperation:leave", kwargs={"municipality": municipality.slug, "group_pk": group.pk}
+    )
+
+
+def test_the_coordinator_is_asked_to_confirm_then_leaves(
+    client: Any, group: Any, home: Any, neighbour: Any, coordinator: Any
+) -> None:
+    share(home, group, shares_catalogue=True, shares_contacts=True)
+    client.force_login(coordinator)
+    overview = client.get(overview_url(home)).content.decode()
+    assert f'href="{leave_url(home, group)}"' in overview
+    page = client.get(leave_url(home, group))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<h1>Leave Östra Skaraborg</h1>" in html
+    assert "Product decisions and their phases" in html  # what stops
+    assert '<form method="post"' in html  # a plain form: works without JavaScript
+    membership = Membership.objects.get(group=group, municipality=home)
+    assert membership.archived_at is None  # looking is not leaving
+    response = client.post(leave_url(home, group), follow=True)
+    assert response.redirect_chain[-1][0] == overview_url(home)
+    assert (
+        "Karlsborg has left Östra Skaraborg and shares nothing with it any more."
+        in response.content.decode()
+    )
+    membership.refresh_from_db()
+    assert membership.archived_at is not None
+    assert "is not a member of any cooperation group" in response.content.decode()
+    # Gone is gone: a second leave (or a look) finds no membership.
+    assert client.post(leave_url(home, group)).status_code == 404
+    assert client.get(leave_url(home, group)).status_code == 404
+
+
+def test_after_leaving_the_partners_see_nothing_of_it(
+    client: Any, group: Any, home: Any, neighbour: Any, coordinator: Any
+) -> None:
+    ProductFactory(municipality=home, name="Platina", phase=Phase.APPROVED, constraints="Hemligt")
+    share(home, group, shares_catalogue=True)
+    client.force_login(member(neighbour, Role.EMPLOYEE))
+    assert "Hemligt" in client.get(compare_url(neighbour, "platina")).content.decode()
+    client.force_login(coordinator)
+    assert client.post(leave_url(home, group), follow=True).status_code == 200  # message read
+    client.force_login(member(neighbour, Role.EMPLOYEE))
+    html = client.get(compare_url(neighbour, "platina")).content.decode()
+    assert "Hemligt" not in html and "Karlsborg" not in html
+    assert "Karlsborg" not in client.get(overview_url(neighbour)).content.decode()
+
+
+@pytest.mark.parametrize(
+    "role", [Role.IT_TECHNICIAN, Role.EXECUTIVE_BOARD_READER, Role.AUDITOR, Role.EMPLOYEE]
+)
+def test_only_the_coordinator_leaves(client: Any, group: Any, home: Any, role: str) -> None:
+    client.force_login(member(home, role))
+    assert f"{leave_url(home, group)}" not in client.get(overview_url(home)).content.decode()
+    assert client.get(leave_url(home, group)).status_code == 403
+    assert client.post(leave_url(home, group)).status_code == 403
+    assert Membership.objects.get(group=group, municipality=home).archived_at is None
+
+
+def test_another_municipalitys_group_is_a_404_for_leaving(
+    client: Any, group: Any, home: Any, neighbour: Any, coordinator: Any
+) -> None:
+    other = CooperationGroup.objects.create(name="Annan")
+    theirs = Membership.objects.create(group=other, municipality=neighbour)
+    client.force_login(coordinator)
+    assert client.get(leave_url(home, other)).status_code == 404
+    assert client.post(leave_url(home, other)).status_code == 404
+    # Under the other municipality's slug: not theirs to see at all.
+    assert client.post(leave_url(neighbour, other)).status_code == 404
+    stranger = member(MunicipalityFactory(), Role.IT_COORDINATOR)
+    client.force_login(stranger)
+    assert client.post(leave_url(home, group)).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.archived_at is None
+    assert Membership.objects.get(group=group, municipality=home).archived_at is None
+
+
+def test_an_ended_group_is_not_left_again(
+    client: Any, group: Any, home: Any, coordinator: Any
+) -> None:
+    group.archived_at = group.created_at
+    group.save()
+    client.force_login(coordinator)
+    assert client.get(leave_url(home, group)).status_code == 404
+    assert client.post(leave_url(home, group)).status_code == 404
+
+
+def test_the_anonymous_are_sent_to_log_in_to_leave(client: Any, group: Any, home: Any) -> None:
+    response = client.post(leave_url(home, group))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))

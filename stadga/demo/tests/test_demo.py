@@ -10,7 +10,9 @@ from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from stadga.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, OPERATOR_USERNAME, data
+from stadga.catalogue.models import CatalogueSettings
+from stadga.cooperation.models import CooperationGroup, Membership
+from stadga.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, OPERATOR_USERNAME, data, data_cooperation
 from stadga.demo.load import DemoConflict, _Loader, load_demo
 from stadga.organisation.access import Access
 from stadga.organisation.choices import BoardKind, Role
@@ -41,6 +43,8 @@ GOVERNED = [
     Policy,
     Clause,
     PolicyAdoption,
+    CooperationGroup,
+    Membership,
 ]
 
 
@@ -51,6 +55,7 @@ def counts() -> dict[str, int]:
     figures["LogEntry"] = LogEntry.objects.count()
     figures["depends_on"] = System.depends_on.through.objects.count()
     figures["contacts"] = System.contacts.through.objects.count()
+    figures["neighbours"] = CatalogueSettings.neighbours.through.objects.count()
     return figures
 
 
@@ -86,7 +91,8 @@ def test_demo_accounts_are_lowercase_ascii_and_belong_to_people():
     usernames = [username for username, _ in DEMO_ACCOUNTS]
     assert all(re.fullmatch(r"[a-z][a-z.]*", u) for u in usernames)
     people_logins = {p.username for p in data.PEOPLE if p.username}
-    assert set(usernames) - people_logins == {OPERATOR_USERNAME}
+    neighbours = {n.username for n in data_cooperation.NEIGHBOURS}
+    assert set(usernames) - people_logins == {OPERATOR_USERNAME, *neighbours}
 
 
 # --- Loading ---------------------------------------------------------------------------------
@@ -242,7 +248,7 @@ def test_a_reload_fills_in_what_is_missing(db, monkeypatch):
         older.setattr(data, "SYSTEMS", data.SYSTEMS[:20])
         older.setattr(data, "ROLES", data.ROLES[:5])
         load_demo()
-    assert System.objects.count() == 20
+    assert System.objects.filter(municipality__slug="karlsborg").count() == 20
 
     karlsborg = load_demo()
 
@@ -424,5 +430,6 @@ def test_command_if_empty_on_a_loaded_demo_still_lists_the_logins(db):
     assert counts() == before
     text = out.getvalue()
     assert "not loaded" in text
+    assert "Karlsborgs kommun (karlsborg), demo data" in text  # not a neighbour of it
     assert DEMO_PASSWORD in text
     assert all(username in text for username, _ in DEMO_ACCOUNTS)

@@ -224,7 +224,9 @@ def test_requests_in_each_state_of_their_way(karlsborg):  # P5.4, P5.6, P8.2
     answers = {r.name: r.answer for r in night.inquiry.recipients.all()}
     assert answers == {"Hjo kommun": Answer.INTERESTED, "Tibro kommun": Answer.NO_ANSWER}
     settings = CatalogueSettings.objects.get(municipality=karlsborg)
-    assert settings.other_neighbour_names == ["Hjo kommun", "Tibro kommun"]
+    # Hjo and Tibro joined Stadga after that inquiry was sent: now they are asked there (P8.2).
+    assert sorted(settings.neighbours.values_list("slug", flat=True)) == ["hjo", "tibro"]
+    assert settings.other_neighbour_names == []
 
     approved = requests["Videomötesutrustning till socialförvaltningens mötesrum"]
     assert approved.outcome == Outcome.APPROVED and approved.steps.count() == 1
@@ -282,13 +284,25 @@ def test_an_older_demo_gets_the_rest_of_the_catalogue(db, monkeypatch):
         )
         older.setattr(catalogue, "REQUESTS", [])
         load_demo()
-    decided = Product.objects.exclude(phase=Phase.NOT_ASSESSED).count()
-    assert Product.objects.count() == 60 and decided
+    # Karlsborg's own; the neighbours' catalogues have their own test (test_demo_cooperation).
+    own = Product.objects.filter(municipality__slug="karlsborg")
+    decided = own.exclude(phase=Phase.NOT_ASSESSED).count()
+    assert own.count() == 60 and decided
 
     karlsborg = load_demo()
 
     names = set(Product.objects.filter(municipality=karlsborg).values_list("name", flat=True))
     assert {p.name for p in catalogue.PRODUCTS} <= names
     expected = sum(len(p.decisions) for p in catalogue.PRODUCTS)
-    assert PhaseDecision.objects.filter(request__isnull=True).count() == expected
+    assert (
+        PhaseDecision.objects.filter(municipality=karlsborg, request__isnull=True).count()
+        == expected
+    )
     assert ProductRequest.objects.filter(municipality=karlsborg).count() == len(catalogue.REQUESTS)
+    # Its requests came after the neighbours joined: asked in Stadga, Hjo answered there (P8.2).
+    night = ProductRequest.objects.get(
+        municipality=karlsborg, title="Digital nattillsyn i hemtjänsten"
+    )
+    hjo = night.inquiry.recipients.get(partner__slug="hjo")
+    assert hjo.answer == Answer.INTERESTED
+    assert hjo.answered_by.user.username == "hjo.samordnare"
