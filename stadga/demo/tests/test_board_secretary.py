@@ -26,9 +26,9 @@ USERNAME = "bun.sekreterare"
 
 
 @pytest.fixture
-def karlsborg(db: Any, settings: Any) -> Any:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return load_demo()
+def karlsborg(demo_karlsborg: Any) -> Any:
+    """The demo, loaded once for the module (conftest.py)."""
+    return demo_karlsborg
 
 
 def test_the_demo_has_a_secretary_of_the_education_board(karlsborg: Any) -> None:

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from stadga.demo.load import load_demo
 from stadga.organisation.models import Person
 from stadga.systems.models import System
 from stadga.systems.services import system_update
@@ -36,9 +35,9 @@ def compliance() -> dict[str, Any]:
 
 
 @pytest.fixture
-def karlsborg(db: Any, settings: Any) -> Any:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return load_demo()
+def karlsborg(demo_karlsborg: Any) -> Any:
+    """The demo, loaded once for the module (conftest.py)."""
+    return demo_karlsborg
 
 
 def test_every_clause_with_the_demos_gaps_as_offenders(karlsborg: Any) -> None:

@@ -19,9 +19,9 @@ from stadga.systems.models import ExternalResponsibility
 
 
 @pytest.fixture
-def karlsborg(db: Any, settings: Any) -> Municipality:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return load_demo()
+def karlsborg(demo_karlsborg: Any) -> Municipality:
+    """The demo, loaded once for the module (conftest.py)."""
+    return demo_karlsborg
 
 
 def test_the_network_companies_answer_for_the_network_and_the_fibre(

@@ -31,8 +31,9 @@ from stadga.policy.engine import evaluate
 
 
 @pytest.fixture
-def karlsborg(db: Any) -> Any:
-    return load_demo()
+def karlsborg(demo_karlsborg: Any) -> Any:
+    """The demo, loaded once for the module (conftest.py)."""
+    return demo_karlsborg
 
 
 def test_the_export_is_a_realistic_inventory_and_the_same_on_every_load() -> None:

@@ -21,12 +21,12 @@ from stadga.systems.models import System
 
 
 @pytest.fixture
-def karlsborg(db: Any, settings: Any) -> Any:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def karlsborg(demo_karlsborg: Any) -> Any:
+    """The demo, loaded once for the module (conftest.py); no public page cached before."""
     from django.core.cache import cache
 
     cache.clear()
-    return load_demo()
+    return demo_karlsborg
 
 
 def test_a_resident_asks_and_the_system_owner_finds_it_in_the_inbox(karlsborg: Any) -> None:

@@ -19,9 +19,9 @@ from stadga.notifications.models import Notification
 
 
 @pytest.fixture
-def karlsborg(db: Any, settings: Any) -> Any:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return load_demo()
+def karlsborg(demo_karlsborg: Any) -> Any:
+    """The demo, loaded once for the module (conftest.py)."""
+    return demo_karlsborg
 
 
 def test_the_demo_has_an_it_group_with_two_held_meetings_and_one_ahead(karlsborg: Any) -> None:

@@ -20,9 +20,9 @@ from stadga.statusreports.services import report_create, report_issue
 
 
 @pytest.fixture
-def karlsborg(db: Any, settings: Any) -> Any:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return load_demo()
+def karlsborg(demo_karlsborg: Any) -> Any:
+    """The demo, loaded once for the module (conftest.py)."""
+    return demo_karlsborg
 
 
 def test_the_demo_has_one_issued_report_and_p3_13_partly_met(karlsborg: Any) -> None:

@@ -17,7 +17,6 @@ from django.utils import timezone, translation
 
 from stadga.demo import DEMO_PASSWORD, data
 from stadga.demo.data_training import FINANCE_COURSE
-from stadga.demo.load import load_demo
 from stadga.organisation.models import Person
 from stadga.training.choices import RegistrationStatus
 from stadga.training.models import CompetenceRecord, Registration, TrainingSession
@@ -26,9 +25,9 @@ LACKING = (data.HOME_CARE_HEAD, data.TRANSPORT_OFFICER)  # Tomas Ek, Marie Bengt
 
 
 @pytest.fixture
-def karlsborg(db: Any, settings: Any) -> Any:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return load_demo()
+def karlsborg(demo_karlsborg: Any) -> Any:
+    """The demo, loaded once for the module (conftest.py)."""
+    return demo_karlsborg
 
 
 def live_rules() -> dict[str, dict[str, Any]]:
