@@ -11,6 +11,7 @@ are covered as namespaces.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -612,11 +613,23 @@ def test_admin_refuses_a_municipality_user(world: World, client: Any) -> None:
 
 @pytest.mark.django_db
 def test_operator_refuses_a_municipality_user(world: World, client: Any) -> None:
-    """The operator namespace is exempt above because only superusers get in: B's coordinator,
-    strongest in B, gets a 404 for every operator page and adds no municipality."""
-    client.force_login(world.attacker_user)
+    """The operator namespace is exempt above because only superusers get in: every operator
+    page, read from the URL configuration (the victim's group and membership filling its
+    arguments), is a 404 for the attackers and for A's own coordinator, strongest in their
+    municipalities, and nothing is written."""
+    membership = world.first("cooperation.Membership")
+    values = {"pk": membership.group_id, "member": membership.pk}
+    routes = {
+        name: pattern for name, pattern in walk(get_resolver()) if name.startswith("operator:")
+    }
+    assert len(routes) >= 8, routes
     before = row_counts()
-    for name in ("operator:municipality_list", "operator:municipality_add"):
-        assert client.get(reverse(name)).status_code == 404, name
-        assert client.post(reverse(name), {"slug": "x", "name": "X"}).status_code == 404, name
+    users = [user for _who, _m, user in world.attackers()] + [world.owner_user]
+    for user in users:
+        client.force_login(user)
+        for name, pattern in sorted(routes.items()):
+            kwargs = {arg: values[arg] for arg in re.findall(r"<(?:\w+:)?(\w+)>", pattern)}
+            url = reverse(name, kwargs=kwargs)
+            assert client.get(url).status_code == 404, (user, url)
+            assert client.post(url, {"slug": "x", "name": "X"}).status_code == 404, (user, url)
     assert row_counts() == before
