@@ -39,7 +39,10 @@ class SharingForm(forms.Form):
 
 class CompareForm(forms.Form):
     q = forms.CharField(
-        label=_("Product name"),
+        label=_("Product or kind of system"),
         max_length=200,
-        help_text=_("All or part of the name, e.g. the name of a case management system."),
+        help_text=_(
+            "All or part of a product's name, or of a kind of system as the partners' catalogues "
+            "name their categories, e.g. case management."
+        ),
     )

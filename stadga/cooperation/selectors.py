@@ -117,20 +117,32 @@ def _sharing(partner_list: list[Partner], category: str) -> list[int]:
     return [p.municipality.pk for p in partner_list if p.shares(category)]
 
 
+def matching_q(name: str, prefix: str = "") -> Q:
+    """A product of that name or of that kind: its name, or its current category's name (the
+    municipality's own words for a kind of system, e.g. "Ärendehantering"), contains `name`."""
+    return Q(**{f"{prefix}name__icontains": name}) | Q(
+        **{
+            f"{prefix}category__name__icontains": name,
+            f"{prefix}category__archived_at__isnull": True,
+        }
+    )
+
+
 def _products_by_municipality(
     municipality_ids: list[int], *, name: str, vendor: str = ""
 ) -> dict[int, list[Product]]:
     if not municipality_ids:
         return {}
     products = Product.objects.filter(
-        municipality_id__in=municipality_ids, archived_at__isnull=True, name__icontains=name
+        matching_q(name), municipality_id__in=municipality_ids, archived_at__isnull=True
     )
     if vendor:
         products = products.filter(vendor__name__icontains=vendor, vendor__archived_at__isnull=True)
     result: dict[int, list[Product]] = {}
-    for product in products.select_related("vendor").only(
+    for product in products.select_related("vendor", "category").only(
         "municipality_id",
         "name",
+        "category__name",
         "kind",
         "phase",
         "phase_since",
@@ -145,11 +157,11 @@ def _products_by_municipality(
 def _systems_by_municipality(
     municipality_ids: list[int], *, product_name: str
 ) -> dict[int, list[System]]:
-    """Public, current systems running a current product whose name contains `product_name`;
+    """Public, current systems running a current product of that name or kind (`matching_q`);
     each with those products (`matching_products`). Two queries."""
     if not municipality_ids:
         return {}
-    matching = Product.objects.filter(archived_at__isnull=True, name__icontains=product_name)
+    matching = Product.objects.filter(matching_q(product_name), archived_at__isnull=True)
     runs_it = SystemProduct.objects.filter(system=OuterRef("pk"), product__in=matching)
     systems = (
         System.objects.filter(
@@ -204,7 +216,7 @@ def _vendors_by_municipality(
     if not municipality_ids:
         return {}
     makes_it = Product.objects.filter(
-        municipality_id__in=catalogue_ids, archived_at__isnull=True, name__icontains=name
+        matching_q(name), municipality_id__in=catalogue_ids, archived_at__isnull=True
     ).values("vendor_id")
     vendors = (
         Vendor.objects.filter(municipality_id__in=municipality_ids, archived_at__isnull=True)
@@ -252,12 +264,12 @@ def shared_systems(
 
 
 def comparison(municipality: Municipality, product_name: str) -> list[PartnerComparison]:
-    """Which partners approve or run a product of that name, at which phase, with whom to
-    contact and what they think of its vendor: the basis for joint procurement and shared
-    operation (P8.1, P8.2, P5.2). Every partner is listed, with what it shares; the findings only
-    from what it shares. Six queries: the partners, then one each for products, systems (two),
-    contacts and vendor assessments, whatever the number of partners (fewer when no partner
-    shares a category)."""
+    """Which partners approve or run a product of that name or kind (`matching_q`), at which
+    phase, with whom to contact and what they think of its vendor: the basis for joint
+    procurement and shared operation (P8.1, P8.2, P5.2). Every partner is listed, with what it
+    shares; the findings only from what it shares. Six queries: the partners, then one each for
+    products, systems (two), contacts and vendor assessments, whatever the number of partners
+    (fewer when no partner shares a category)."""
     product_name = product_name.strip()
     partner_list = partners(municipality)
     catalogues = _sharing(partner_list, "shares_catalogue")

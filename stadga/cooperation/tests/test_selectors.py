@@ -16,6 +16,7 @@ from stadga.organisation.choices import Role
 from stadga.testing.factories import (
     MunicipalityFactory,
     PersonFactory,
+    ProductCategoryFactory,
     ProductFactory,
     RoleAssignmentFactory,
     SystemFactory,
@@ -102,6 +103,28 @@ def test_shared_products_match_name_and_vendor_case_insensitively(
     assert selectors.shared_products(home, name="platina", vendor="Tieto") == []
     # the catalogue, not the systems: the hidden system's product is in the catalogue too
     assert len(selectors.shared_products(home, name="platina")[0][1]) == 2
+
+
+def test_a_kind_of_system_finds_the_products_of_the_partners_category(
+    group: Any, home: Any, neighbour: Any
+) -> None:
+    """P8.1: "which partners use a kind of system": a product matches by its own name or by
+    its category's name (the partner's words for the kind), the category archived no more."""
+    category = ProductCategoryFactory(municipality=neighbour, name="Ärendehanteringssystem")
+    product = ProductFactory(municipality=neighbour, name="Platina", category=category)
+    system = SystemFactory(municipality=neighbour, name="Diariet", is_public=True)
+    SystemProductFactory(system=system, product=product)
+    ProductFactory(municipality=neighbour, name="Office")
+    share(neighbour, group, shares_catalogue=True, shares_systems=True)
+    [row] = selectors.comparison(home, "HANTERINGSSYSTEM")
+    assert [(p.name, p.category.name) for p in row.products] == [
+        ("Platina", "Ärendehanteringssystem")
+    ]
+    assert [s.name for s in row.systems] == ["Diariet"]
+    category.archived_at = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    category.save()
+    [row] = selectors.comparison(home, "HANTERINGSSYSTEM")
+    assert not row.has_findings
 
 
 def test_shared_systems_are_the_public_ones_and_contacts_only_if_shared(
