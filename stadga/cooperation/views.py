@@ -39,12 +39,14 @@ class OverviewView(MunicipalityView):
                 entry["own"] = membership
                 entry["form"] = SharingForm(membership=membership)
             else:
-                entry["partners"].append(membership)
+                flags = [getattr(membership, name) for name in SHARING_CATEGORIES]
+                entry["partners"].append((membership, flags))
         return TemplateResponse(
             request,
             "cooperation/overview.html",
             self.context(
                 groups=list(groups.values()),
+                categories=list(SHARING_CATEGORIES.values()),
                 can_edit=manages_sharing(self.access, self.municipality.pk),
                 compare_form=CompareForm(),
             ),

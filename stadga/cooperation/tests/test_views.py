@@ -66,6 +66,12 @@ def test_a_member_reads_the_groups_partners_and_choices(
     html = response.content.decode()
     assert "Östra Skaraborg" in html and "Hjo" in html
     assert "<caption>What the other members of Östra Skaraborg share</caption>" in html
+    # A column per category, Hjo's row saying which it shares: only its product decisions.
+    head = html[html.index("<caption>What the other members") : html.index("</thead>")]
+    assert head.count('<th scope="col">') == 1 + 6
+    assert "Training sessions open to partners&#x27; staff" in head
+    row = html[html.index('<th scope="row">Hjo</th>') : html.index("</tr>", html.index(">Hjo<"))]
+    assert row.count("<td>Shared</td>") == 1 and row.count("<td>Not shared</td>") == 5
     assert "The IT coordinator decides what the municipality shares." in html
     assert "<fieldset disabled>" in html  # the choices are shown, not changeable
     assert 'aria-current="page">Cooperation</a>' in html
