@@ -17,3 +17,13 @@ SHARING_CATEGORIES = {
     "shares_training": _("Training sessions open to partners' staff"),
     "shares_compliance": _("Compliance with the IT policy, clause by clause"),
 }
+
+# The same categories in a word or two, for a table's column headings.
+SHARING_SHORT = {
+    "shares_catalogue": _("Product decisions"),
+    "shares_systems": _("Public systems"),
+    "shares_contacts": _("Contacts"),
+    "shares_assessments": _("Vendor assessments"),
+    "shares_training": _("Training sessions"),
+    "shares_compliance": _("Compliance"),
+}

@@ -17,7 +17,7 @@ from stadga.core.views import MunicipalityView
 
 from . import selectors, services
 from .access import manages_sharing
-from .choices import SHARING_CATEGORIES
+from .choices import SHARING_CATEGORIES, SHARING_SHORT
 from .forms import CompareForm, SharingForm
 
 NAV_SECTION = "cooperation"
@@ -46,7 +46,7 @@ class OverviewView(MunicipalityView):
             "cooperation/overview.html",
             self.context(
                 groups=list(groups.values()),
-                categories=list(SHARING_CATEGORIES.values()),
+                categories=list(SHARING_SHORT.values()),
                 can_edit=manages_sharing(self.access, self.municipality.pk),
                 compare_form=CompareForm(),
             ),

@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -53,10 +54,15 @@ from stadga.cooperation.models import CooperationGroup, Membership
 from stadga.organisation import services as org
 from stadga.organisation.choices import BoardKind
 from stadga.organisation.models import Board, Department, Municipality, Person
-from stadga.policy.models import Policy
+from stadga.policy.models import ComplianceSnapshot, Policy
+from stadga.policy.services_snapshots import snapshot_take
 from stadga.systems import services as systems
 from stadga.systems.choices import LifecyclePhase, SystemType
 from stadga.systems.models import System
+from stadga.training.choices import CourseKind, SessionMode
+from stadga.training.models import Course
+from stadga.training.services_courses import course_create
+from stadga.training.services_sessions import session_create
 
 # The demo is loaded by the system itself, as in load.py.
 ACTOR = None
@@ -64,6 +70,25 @@ ACTOR = None
 SKOLSKJUTS = "Ruttplan Skolskjuts"
 SKOLSKJUTS_VENDOR = "Skaraborgs Ruttdata AB"  # fictional, like the demo's business-system vendors
 SITEVISION = "Sitevision"
+
+# The IT department's view of a vendor (P5.2), as Hjo recorded it: Hjo shares its assessments.
+VENDOR_ASSESSMENTS: dict[str, dict[str, Any]] = {
+    SKOLSKJUTS_VENDOR: {
+        "market_standing": (
+            "Regional leverantör med ett tjugotal kommuner i Västra Götaland som kunder; "
+            "referenser från Hjo, Tidaholm och Falköping."
+        ),
+        "long_term_prospects": (
+            "Ägs sedan 2022 av en större nordisk koncern inom skolskjuts och färdtjänst; "
+            "publicerad produktplan till 2029."
+        ),
+        "assessed_on": datetime.date(2025, 11, 3),
+    },
+}
+
+# A session Hjo opens to its partners' staff (P6.2, P8.1): Hjo shares its training sessions.
+OPEN_COURSE = "Informationssäkerhet för skolskjutsplanerare"
+OPEN_SESSION_IN_DAYS = 24
 
 
 @dataclass(frozen=True)
@@ -328,10 +353,54 @@ def load_cooperation(
             onboarded.append(municipality)
         login = get_user_model().objects.filter(username=item.username).first()
         _records(item, municipality, login, created)
+    _open_session(neighbours[0], created)
     _group(home, neighbours, created)
     if coordinator is not None and onboarded:
         _home_neighbours(home, onboarded, coordinator)
+    # The group's compliance page (P8.1) reads the members' latest snapshots, which the nightly
+    # worker takes; a member without one gets its first now.
+    for municipality in (home, *neighbours):
+        first = not ComplianceSnapshot.objects.filter(municipality=municipality).exists()
+        if first and snapshot_take(municipality=municipality) is not None:
+            created["compliance snapshots"] += 1
     return created
+
+
+def _open_session(hjo: Municipality, created: Counter[str]) -> None:
+    """Hjo's course, given in a few weeks in Hjo's town hall, open to its partners' staff."""
+    if Course.objects.filter(municipality=hjo, name=OPEN_COURSE).exists():
+        return
+    course = course_create(
+        municipality=hjo,
+        data={
+            "name": OPEN_COURSE,
+            "kind": CourseKind.SECURITY,
+            "description": (
+                "Elevernas adresser och skyddade personuppgifter i skolskjutsplaneringen: vad "
+                "som får delas med åkerier och hur (P9.1)."
+            ),
+            "duration_hours": Decimal("3"),
+        },
+        actor=ACTOR,
+    )
+    day = timezone.localdate() + datetime.timedelta(days=OPEN_SESSION_IN_DAYS)
+    starts = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+    session_create(
+        municipality=hjo,
+        data={
+            "course": course,
+            "starts_at": starts,
+            "ends_at": starts + datetime.timedelta(hours=3),
+            "mode": SessionMode.ON_SITE,
+            "place": "Hjo stadshus, sammanträdesrum Vättern",
+            "trainer": "Lena Sjöberg",
+            "capacity": 16,
+            "open_to_partners": True,
+        },
+        actor=ACTOR,
+    )
+    created["courses"] += 1
+    created["training sessions"] += 1
 
 
 def _neighbour(
@@ -468,7 +537,10 @@ def _catalogue(
     vendors = {v.name: v for v in Vendor.objects.filter(municipality=m)}
     for name in item.vendors:
         if name not in vendors:
-            vendors[name] = vendor_create(municipality=m, data={"name": name}, actor=ACTOR)
+            assessment = VENDOR_ASSESSMENTS.get(name, {}) if item is HJO else {}
+            vendors[name] = vendor_create(
+                municipality=m, data={"name": name, **assessment}, actor=ACTOR
+            )
             created["vendors"] += 1
     products = {p.name: p for p in Product.objects.filter(municipality=m)}
     decided_by = (

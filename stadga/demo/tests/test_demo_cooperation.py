@@ -21,6 +21,8 @@ from stadga.catalogue.models import CatalogueSettings, Product, ProductRequest
 from stadga.cooperation import services as cooperation_services
 from stadga.cooperation.models import CooperationGroup, Membership
 from stadga.cooperation.selectors import comparison
+from stadga.cooperation.selectors_compliance import group_compliance
+from stadga.cooperation.selectors_training import partner_sessions
 from stadga.demo import DEMO_PASSWORD
 from stadga.demo import data_cooperation as coop
 from stadga.demo.load import DemoConflict, _Loader, load_demo
@@ -51,6 +53,10 @@ def log_in_as(client: Any, settings: Any, username: str) -> None:
     client.logout()
     assert client.login(username=username, password=DEMO_PASSWORD)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+def rows_for(municipality: Municipality, query: str) -> dict[str, Any]:
+    return {row.partner.municipality.slug: row for row in comparison(municipality, query)}
 
 
 def test_the_neighbours_are_onboarded_in_a_group_with_karlsborg() -> None:
@@ -93,11 +99,22 @@ def test_the_neighbours_are_onboarded_in_a_group_with_karlsborg() -> None:
     settings = CatalogueSettings.objects.get(municipality=karlsborg)
     assert set(settings.neighbours.all()) == {hjo, tibro}
 
-    rows = {row.partner.municipality.slug: row for row in comparison(karlsborg, "Sitevision")}
+    rows = rows_for(karlsborg, "Sitevision")
     assert [p.name for p in rows["hjo"].products] == ["Sitevision"]
     assert [s.name for s in rows["hjo"].systems] == ["Kommunens webbplats"]
     assert [p.name for p in rows["tibro"].products] == ["Sitevision"]
     assert rows["tibro"].systems == []  # Tibro does not share its register
+    # Hjo's assessment of the school transport vendor (P5.2), shared with its partners.
+    [vendor] = rows_for(karlsborg, coop.SKOLSKJUTS)["hjo"].vendors
+    assert vendor.name == coop.SKOLSKJUTS_VENDOR and vendor.market_standing and vendor.assessed_on
+    # Hjo's session open to partners' staff, which Karlsborg can book (P6.2, P8.1).
+    [session] = partner_sessions(karlsborg)
+    assert session.municipality == hjo and session.course.name == coop.OPEN_COURSE
+    # Every member has a compliance snapshot: the group's compliance page has Karlsborg's and
+    # Hjo's columns (Tibro does not share it).
+    table = group_compliance(karlsborg, group.pk)
+    assert [c.municipality for c in table.columns] == [hjo, karlsborg]
+    assert table.not_sharing == [tibro]
 
 
 def test_done_means_an_inquiry_answered_by_the_neighbour_in_stadga(
