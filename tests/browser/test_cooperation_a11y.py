@@ -19,7 +19,10 @@ from .helpers import assert_accessible, assert_no_violations, log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_cooperation_pages_have_no_axe_violations(browser: Any, live_server: Any) -> None:
+def test_the_cooperation_pages_have_no_axe_violations_and_work_by_keyboard(
+    browser: Any, live_server: Any
+) -> None:
+    """One test, so that the demo is loaded once (the pages only read until the last step)."""
     karlsborg = load_demo()
     group = CooperationGroup.objects.get(name=GROUP_NAME)
     base = live_server.url
@@ -55,15 +58,23 @@ def test_the_cooperation_pages_have_no_axe_violations(browser: Any, live_server:
         assert_accessible(page, f"{base}/operator/{path}")
     page.close()
 
+    # A booking sent without a person: the server's answer, with the error on the field.
+    page = browser.new_page()
+    log_in(page, base, "it.samordnare", karlsborg, DEMO_PASSWORD)
+    page.goto(f"{base}/k/{karlsborg.slug}/cooperation/training/")
+    # Past the browser's own check of the required field, to the server's answer.
+    page.eval_on_selector("#partner-sessions form", "form => { form.noValidate = true; }")
+    with page.expect_navigation():
+        page.locator("#partner-sessions form button[type=submit]").first.click()
+    assert page.locator("#partner-sessions .field--error .error").count() == 1
+    assert_no_violations(page)
+    page.close()
 
-def test_a_partners_place_is_booked_by_keyboard_without_javascript(
-    browser: Any, live_server: Any
-) -> None:
-    karlsborg = load_demo()
+    # A partner's place booked by keyboard alone, without JavaScript.
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    log_in(page, live_server.url, "it.samordnare", karlsborg, DEMO_PASSWORD)
-    page.goto(f"{live_server.url}/k/{karlsborg.slug}/cooperation/training/")
+    log_in(page, base, "it.samordnare", karlsborg, DEMO_PASSWORD)
+    page.goto(f"{base}/k/{karlsborg.slug}/cooperation/training/")
     form = page.locator("#partner-sessions form").first
     form.locator("select").focus()
     page.keyboard.press("ArrowDown")  # the first person in the list
@@ -77,20 +88,3 @@ def test_a_partners_place_is_booked_by_keyboard_without_javascript(
     assert booking.session.course.name == OPEN_COURSE
     assert booking.person.name in page.locator("#own-bookings").inner_text()
     context.close()
-
-
-def test_the_booking_page_with_an_error_has_no_axe_violations(
-    browser: Any, live_server: Any
-) -> None:
-    """A booking sent without a person: the page answers with the error on the field."""
-    karlsborg = load_demo()
-    page = browser.new_page()
-    log_in(page, live_server.url, "it.samordnare", karlsborg, DEMO_PASSWORD)
-    page.goto(f"{live_server.url}/k/{karlsborg.slug}/cooperation/training/")
-    # Past the browser's own check of the required field, to the server's answer.
-    page.eval_on_selector("#partner-sessions form", "form => { form.noValidate = true; }")
-    with page.expect_navigation():
-        page.locator("#partner-sessions form button[type=submit]").first.click()
-    assert page.locator("#partner-sessions .field--error .error").count() == 1
-    assert_no_violations(page)
-    page.close()
