@@ -37,3 +37,14 @@ def demo_karlsborg(demo_loaded, db):
     from stadga.organisation.models import Municipality
 
     return Municipality.objects.get(pk=demo_loaded)
+
+
+@pytest.fixture
+def english(client, settings):
+    """Pages (the test client's language cookie) and messages in English, whatever the Swedish
+    translation: tests assert the English msgids. A module may define its own."""
+    from django.utils import translation
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield

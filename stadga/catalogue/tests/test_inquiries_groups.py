@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from stadga.catalogue import services_requests as services
 from stadga.catalogue.choices import Phase
@@ -34,14 +34,6 @@ from stadga.testing.factories import (
 from .test_requests_services import World
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def english(client: Any, settings: Any) -> Any:
-    """Pages in English, whatever the Swedish translation."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -5,19 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.utils import translation
 
 from stadga.cooperation.models import CooperationGroup, Membership
 from stadga.organisation.choices import Role
 from stadga.testing.factories import MunicipalityFactory, UserFactory, member
-
-
-@pytest.fixture
-def english(client: Any, settings: Any) -> Any:
-    """Pages and messages in English, whatever the Swedish translation."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

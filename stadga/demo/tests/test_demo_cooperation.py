@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import translation
 
 from stadga.catalogue.choices import Answer, InquiryStatus, Phase
 from stadga.catalogue.models import CatalogueSettings, Product, ProductRequest
@@ -39,13 +38,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def english(client: Any, settings: Any) -> Any:
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
 
 
 def log_in_as(client: Any, settings: Any, username: str) -> None:
