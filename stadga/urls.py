@@ -5,6 +5,7 @@ from stadga.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("health/", core_views.health, name="health"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accessibility/", include("stadga.portal.urls_installation_statement")),
     path("accounts/", include("stadga.core.auth_urls")),

@@ -33,6 +33,8 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
+from stadga.core.net import client_ip
+
 # The honeypot's field name: one a form-filling bot finds worth filling.
 HONEYPOT_FIELD = "website"
 
@@ -76,9 +78,9 @@ def honeypot_filled(data: object) -> bool:
 
 
 def client_hash(request: HttpRequest) -> str:
-    """A keyed hash of the client's address (REMOTE_ADDR: a proxy in front must set it, e.g.
-    through the WSGI server's trusted-proxy setting). Not reversible without the secret key."""
-    address = request.META.get("REMOTE_ADDR") or "unknown"
+    """A keyed hash of the client's address (stadga.core.net.client_ip: REMOTE_ADDR, or the
+    proxy's X-Forwarded-For behind one). Not reversible without the secret key."""
+    address = client_ip(request)
     return salted_hmac("stadga.portal.spam.client", address).hexdigest()[:32]
 
 

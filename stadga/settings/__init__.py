@@ -28,8 +28,24 @@ if not SECRET_KEY:
         _key_file.chmod(0o600)
     SECRET_KEY = _key_file.read_text().strip()
 
+# The host names and IP addresses Stadga answers to (an IP address works as well as a name).
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+# Origins a form may be posted from besides the request's own host, e.g. https://stadga.kommun.se
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Behind a reverse proxy (docs/operations/reverse-proxy.md): the proxy terminates TLS and says so
+# in X-Forwarded-Proto, passes the host the browser asked for in X-Forwarded-Host or Host, and the
+# client's address in X-Forwarded-For. Off by default: without a proxy in front these headers come
+# from the client and must not be believed.
+STADGA_BEHIND_PROXY = env.bool("STADGA_BEHIND_PROXY", default=False)
+# How many proxies in front of Stadga append to X-Forwarded-For (stadga.core.net.client_ip).
+STADGA_TRUSTED_PROXY_COUNT = env.int("STADGA_TRUSTED_PROXY_COUNT", default=1)
+if STADGA_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+# Served over HTTPS (directly or by the proxy): cookies are sent over HTTPS only. Defaults to on
+# behind a proxy, which is expected to terminate TLS.
+STADGA_HTTPS = env.bool("STADGA_HTTPS", default=STADGA_BEHIND_PROXY)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -46,6 +62,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_htmx",
     "auditlog",
+    "csp",
     "stadga.core",
     "stadga.organisation",
     "stadga.systems",
@@ -67,6 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "stadga.core.middleware.LanguageMiddleware",
@@ -170,7 +188,8 @@ COOPERATION_INQUIRY_ANSWER_DAYS = env.int("COOPERATION_INQUIRY_ANSWER_DAYS", def
 
 # The public portal (P7.1): how long a rendered public page is kept by the server and may be kept
 # by a browser or proxy, and the limits that keep spam out of the residents' form. The rate limits
-# count per client address (REMOTE_ADDR): behind a reverse proxy it must pass the client's address.
+# count per client address (stadga.core.net.client_ip: REMOTE_ADDR, or X-Forwarded-For behind a
+# proxy, see STADGA_BEHIND_PROXY).
 PORTAL_CACHE_SECONDS = env.int("PORTAL_CACHE_SECONDS", default=300)
 PORTAL_BROWSER_CACHE_SECONDS = env.int("PORTAL_BROWSER_CACHE_SECONDS", default=60)
 PORTAL_RATE_LIMIT_PER_IP = env.int("PORTAL_RATE_LIMIT_PER_IP", default=5)
@@ -186,12 +205,33 @@ STADGA_ACCESSIBILITY_ORGANISATION = env.str("STADGA_ACCESSIBILITY_ORGANISATION",
 STADGA_ACCESSIBILITY_EMAIL = env.str("STADGA_ACCESSIBILITY_EMAIL", default="")
 STADGA_ACCESSIBILITY_PHONE = env.str("STADGA_ACCESSIBILITY_PHONE", default="")
 
+# Web hardening (P9.1). Cookies: the session cookie is never readable by scripts; both cookies
+# travel over HTTPS only when Stadga is served over it (SESSION_COOKIE_SECURE is the older name).
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=STADGA_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HSTS: set SECURE_HSTS_SECONDS (e.g. 31536000, a year) once Stadga is served over TLS only; a
+# browser that saw it refuses plain HTTP to the host for that long.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts and styles from Stadga's own static files only,
+# never inline (tests/…/test_security_headers.py fails on an inline script or style attribute).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -74,6 +74,9 @@ def X(reason: str) -> Exempt:
 
 ROUTES: dict[str, Spec | Exempt] = {
     "home": X("the start page: redirects to the user's own municipality"),
+    "health": X(
+        "the health endpoint for monitoring: no login, answers only ok/error and the version"
+    ),
     "healthz": X("liveness probe: no municipality data"),
     "accessibility": X("the installation's accessibility statement: no municipality data"),
     "login": X("authentication"),
