@@ -218,7 +218,8 @@ def test_backup_restores_into_an_empty_installation_with_the_same_data(
         "-m", "stadga.cli", "restore", str(first), database_url=empty_database_url, var_dir=var_dir
     )
     assert restored.returncode == 0, restored.stderr
-    assert "counts and checksums verified" in restored.stdout
+    # The command speaks the installation's language (Swedish by default).
+    assert "antal och kontrollsummor har kontrollerats" in restored.stdout
     assert (var_dir / "media" / measure.evidence_file.name).read_bytes() == EVIDENCE
 
     second = tmp_path / "second.tar.gz"
@@ -380,7 +381,7 @@ def test_a_refused_restore_exits_with_status_1(tmp_path: Path) -> None:
         var_dir=tmp_path / "var",
     )
     assert result.returncode == 1
-    assert "CommandError" in result.stderr and "nothing was restored" in result.stderr
+    assert "CommandError" in result.stderr and "ingenting har återställts" in result.stderr
 
 
 @pytest.mark.django_db
@@ -469,7 +470,7 @@ def test_an_archive_of_an_older_release_comes_back_upgraded(
         "-m", "stadga.cli", "restore", str(path), database_url=empty_database_url, var_dir=var_dir
     )
     assert restored.returncode == 0, restored.stderr
-    assert "Then upgraded with 1 migrations" in restored.stdout
+    assert "Därefter uppgraderad med 1 migrering från den här versionen" in restored.stdout
     checked = stadga("-c", CHECK_UPGRADED, database_url=empty_database_url, var_dir=var_dir)
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout.split() == ["Ekonomisystemet", "None", "0002_residentmessage_closed_at"]

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from stadga.core.backup import BackupError, backup_restore
 from stadga.core.management.commands.backup import progress_printer
@@ -51,6 +52,10 @@ class Command(BaseCommand):
         )
         if summary.upgraded:
             self.stdout.write(
-                _("Then upgraded with %(count)s migrations of this version.")
+                ngettext(
+                    "Then upgraded with %(count)s migration of this version.",
+                    "Then upgraded with %(count)s migrations of this version.",
+                    len(summary.upgraded),
+                )
                 % {"count": len(summary.upgraded)}
             )
