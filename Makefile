@@ -53,11 +53,16 @@ migrations-check: $(VENV)/.dev-installed
 
 # The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL points at one; in as
 # many processes as the machine has cores (pytest-xdist; PYTEST_WORKERS=0 runs it in one).
+# The browser tests (Chromium: axe, keyboard, no JavaScript, CSP) run in the SQLite pass only:
+# what they check is the rendered page, which is the same on either database, and every view
+# they open is tested on PostgreSQL too by the app's own tests. They take minutes, which CI's
+# 20-minute budget cannot hold twice. `make test PYTEST_PG_ARGS=` runs them on PostgreSQL too.
 PYTEST_WORKERS ?= auto
+PYTEST_PG_ARGS ?= -m "not browser"
 pytest: $(VENV)/.dev-installed
 	env -u DATABASE_URL $(BIN)/pytest -q -n $(PYTEST_WORKERS)
 	@case "$${DATABASE_URL:-}" in \
-	  postgres*) echo "--- again on PostgreSQL ($${DATABASE_URL})"; $(BIN)/pytest -q -n $(PYTEST_WORKERS) ;; \
+	  postgres*) echo "--- again on PostgreSQL ($${DATABASE_URL}), browser tests excluded"; $(BIN)/pytest -q -n $(PYTEST_WORKERS) $(PYTEST_PG_ARGS) ;; \
 	  "") echo "DATABASE_URL is not set: the PostgreSQL run is skipped (.ci/run sets it)." ;; \
 	esac
 
