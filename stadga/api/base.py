@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 
+from stadga.core.net import client_ip
 from stadga.organisation.access import Access, access_for
 from stadga.organisation.models import Municipality
 from stadga.organisation.selectors import municipality_list
@@ -61,13 +62,15 @@ class Pagination(PageNumberPagination):
 
 
 class TokenThrottle(SimpleRateThrottle):
-    """Bounds password guessing through the token endpoint, per client address."""
+    """Bounds password guessing through the token endpoint, per client address: the one
+    `core.net.client_ip` reads, so that behind a reverse proxy every client is not counted as
+    the proxy."""
 
     scope = "token"
     rate = "20/min"
 
     def get_cache_key(self, request: Request, view: Any) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
 
 
 # --- schema --------------------------------------------------------------------------------------

@@ -527,6 +527,28 @@ class TestTokenAuthentication:
         body["password"] = "correct horse battery staple"
         assert client.post(api_url("token"), body, format="json").status_code == 429
 
+    @pytest.mark.parametrize("behind_proxy", [False, True])
+    def test_a_forged_forwarded_for_does_not_escape_the_throttle(
+        self, monkeypatch: pytest.MonkeyPatch, settings: Any, behind_proxy: bool
+    ) -> None:
+        """The throttle counts the address `core.net.client_ip` reads: REMOTE_ADDR, or behind
+        a reverse proxy the entry the proxy wrote. A guesser who sends a new X-Forwarded-For
+        with each try is still the same client (DRF's own reading took the header whole)."""
+        settings.STADGA_BEHIND_PROXY = behind_proxy
+        settings.STADGA_TRUSTED_PROXY_COUNT = 1
+        monkeypatch.setattr(TokenThrottle, "rate", "3/min")
+        user = member(MunicipalityFactory())
+        body = {"username": user.username, "password": "fel"}
+        statuses = []
+        for attempt in range(4):
+            forged = f"192.0.2.{attempt}" + (", 198.51.100.7" if behind_proxy else "")
+            client = APIClient(HTTP_X_FORWARDED_FOR=forged, REMOTE_ADDR="10.0.0.2")
+            statuses.append(client.post(api_url("token"), body, format="json").status_code)
+        assert statuses == [400, 400, 400, 429]
+        if behind_proxy:  # another client behind the same proxy has tries of its own
+            other = APIClient(HTTP_X_FORWARDED_FOR="203.0.113.9", REMOTE_ADDR="10.0.0.2")
+            assert other.post(api_url("token"), body, format="json").status_code == 400
+
 
 # --- errors raised below the serializers ---------------------------------------------------------
 
