@@ -22,7 +22,7 @@ from stadga.training.models import TrainingSession
 from stadga.training.selectors import with_places
 
 from .access import manages_sharing
-from .models import Membership, PartnerBooking, PartnerBookingStatus
+from .models import PartnerBooking, PartnerBookingStatus
 from .selectors import partners
 
 
@@ -32,22 +32,11 @@ def training_givers(municipality: Municipality) -> list[int]:
     return [p.municipality.pk for p in partners(municipality) if p.shares("shares_training")]
 
 
-def shares_training(*, giver_id: int, booker_id: int) -> bool:
-    """Whether `giver_id` shares its training with `booker_id` in a current group that both are
-    current members of. One query."""
-    booker_groups = Membership.objects.filter(
-        municipality_id=booker_id,
-        archived_at__isnull=True,
-        municipality__archived_at__isnull=True,
-    ).values("group_id")
-    return Membership.objects.filter(
-        municipality_id=giver_id,
-        shares_training=True,
-        archived_at__isnull=True,
-        municipality__archived_at__isnull=True,
-        group__archived_at__isnull=True,
-        group_id__in=booker_groups,
-    ).exists()
+def shares_training(*, giver: Municipality, booker: Municipality) -> bool:
+    """Whether `giver` shares its training with `booker` in a current group that both are
+    current members of: read through `partners`, the one place that decides what a partner
+    shares. One query."""
+    return giver.pk in training_givers(booker)
 
 
 def _open_sessions(giver_ids: list[int]) -> QuerySet[TrainingSession]:

@@ -72,7 +72,7 @@ def booking_refusal(
         return ValidationError(
             _("This is the municipality's own session: book on the session's page instead.")
         )
-    if not shares_training(giver_id=session.municipality_id, booker_id=municipality.pk):
+    if not shares_training(giver=session.municipality, booker=municipality):
         return ValidationError(
             _("%(giver)s does not share its training sessions with %(municipality)s.")
             % {"giver": session.municipality, "municipality": municipality}
